@@ -1,0 +1,75 @@
+"""`atnews db start | stop | status | flush`: the embedded database and the write journal."""
+
+from __future__ import annotations
+
+import argparse
+
+from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.store import embedded_server, hide_password, open_database
+
+
+def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "db", help="start, stop or inspect the embedded database; flush the journal"
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    start = actions.add_parser(
+        "start", parents=parents, help="start the embedded FerretDB server (if not running)"
+    )
+    start.add_argument("--port", type=int, help="fixed port (default: 27027, else a free one)")
+    start.set_defaults(handler=run_start)
+    stop = actions.add_parser("stop", parents=parents, help="stop the embedded server")
+    stop.set_defaults(handler=run_stop)
+    status = actions.add_parser("status", parents=parents, help="is it running, where, how big")
+    status.set_defaults(handler=run_status)
+    flush = actions.add_parser(
+        "flush", parents=parents, help="write journalled records that a failed run left behind"
+    )
+    flush.set_defaults(handler=run_flush)
+
+
+def run_start(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    server = embedded_server(config)
+    running = server.status()
+    info = server.start(port=args.port)
+    if running is None:
+        say(f"started: {info.uri} (pid {info.pid}, data in {info.data_dir}, log {info.log_file})")
+    else:
+        say(f"already running: {info.uri} (pid {info.pid})")
+    return 0
+
+
+def run_stop(args: argparse.Namespace) -> int:
+    server = embedded_server(config_from_args(args))
+    info = server.stop()
+    say("not running" if info is None else f"stopped (pid {info.pid}, port {info.port})")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if config.mongo_uri:
+        database = open_database(config)
+        print(f"using MONGODB_URI {hide_password(config.mongo_uri)}, database {config.db_name}")
+        print(f"articles: {database['articles'].estimated_document_count()}")
+        return 0
+    info = embedded_server(config).status()
+    if info is None:
+        print(f"embedded database: not running (data in {config.db_dir})")
+        return 3
+    print(f"embedded database: running at {info.uri} (pid {info.pid})")
+    print(f"data: {info.data_dir}")
+    print(f"log: {info.log_file}")
+    database = open_database(config)
+    print(f"database {config.db_name}: articles {database['articles'].estimated_document_count()}")
+    return 0
+
+
+def run_flush(args: argparse.Namespace) -> int:
+    from atnews_scraper.journal import flush_journal
+
+    config = config_from_args(args)
+    written = flush_journal(config, open_database(config, say=say))
+    say(f"journal flushed: {written} record(s) written")
+    return 0

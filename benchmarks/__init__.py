@@ -1,0 +1,1 @@
+"""Benchmarks and the extraction evaluation gate; see `make bench` and `make eval`."""

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: validate, dedupe and store article records."""
