@@ -11,7 +11,11 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = f"atnews/{__version__} (+https://github.com/atnews/atnews; archive crawler)"
 ROBOTSTXT_OBEY = True
 
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

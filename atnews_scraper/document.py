@@ -1,0 +1,49 @@
+"""The record <-> stored document mapping: ISO 8601 strings in records, BSON dates in MongoDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from atnews_scraper.record import ArticleRecord
+
+DATE_FIELDS = ("published_at", "modified_at")
+KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30), "Asia/Kabul")
+
+
+def parse_iso(value: str) -> dt.datetime:
+    """A tz-aware datetime from ISO 8601; a value without offset is taken as Kabul time."""
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=KABUL)
+
+
+def record_to_document(record: ArticleRecord) -> dict[str, Any]:
+    """The stored form of a record: dates become datetimes (UTC); everything else is kept."""
+    document: dict[str, Any] = dict(record)
+    for name in DATE_FIELDS:
+        value = document.get(name)
+        if isinstance(value, str):
+            document[name] = parse_iso(value).astimezone(dt.UTC)
+    return document
+
+
+def document_to_record(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored document back as JSON-ready values: datetimes as ISO 8601 in Kabul time."""
+    record: dict[str, Any] = {}
+    for key, value in document.items():
+        if key == "_id":
+            continue
+        record[key] = to_json_value(value)
+    return record
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(KABUL).isoformat()
+    if isinstance(value, Mapping):
+        return {k: to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json_value(v) for v in value]
+    return value
