@@ -8,7 +8,7 @@
 set -euo pipefail
 
 version="${FERRETDB_VERSION:-v1.24.2}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 tools="${ATNEWS_TOOLS_DIR:-$root/.tools}"
 binary="$tools/bin/ferretdb"
 
