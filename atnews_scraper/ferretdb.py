@@ -126,6 +126,8 @@ class EmbeddedServer:
             "--telemetry=disable",
             f"--state-dir={self.ferret_state_dir}",
             "--log-level=warn",
+            # No debug HTTP listener: its fixed port 8088 made a second server exit at start.
+            "--debug-addr=-",
         ]
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(
