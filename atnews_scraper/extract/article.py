@@ -1,0 +1,361 @@
+"""extract_article: one page to one ArticleRecord, field by field in evidence order.
+
+Evidence order per field: docs/record-conventions.md. Every field records where its value came
+from (`extraction.sources`); anything missing or doubtful becomes a warning code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import Tag
+
+from atnews_scraper.extract.dates import DateValue, parse_date
+from atnews_scraper.extract.document import load_page
+from atnews_scraper.extract.generic import GenericPage
+from atnews_scraper.extract.language import detect_language
+from atnews_scraper.extract.sahifa import SahifaPage, image_source
+from atnews_scraper.extract.structured import Structured, read_structured
+from atnews_scraper.extract.text import (
+    clean_line,
+    content_hash,
+    is_house_account,
+    split_credits,
+    word_count,
+)
+from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
+from atnews_scraper.urls import UrlRules, shortlink_post_id
+
+EXTRACTOR_VERSION = "1.0.0"
+
+_SITE_SUFFIX = re.compile(r"\s+[-|–—:•·]\s+([^-|–—•·]{2,60})$")
+_SITE_NAMES = ("afghanistan times", "at news", "afghanistantimes")
+_AD_URL = re.compile(r"/(?:ads?|banners?|e3lan)/|doubleclick|googlesyndication", re.IGNORECASE)
+
+
+class _Fields:
+    """Values with their sources: the first non-empty candidate of each field wins."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}
+
+    def offer(self, name: str, value: Any, source: str) -> bool:
+        if name in self.values or value is None or value == [] or value == "":
+            return False
+        self.values[name] = value
+        self.sources[name] = source
+        return True
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    rules: UrlRules | None = None,
+    content_type: str | None = None,
+) -> ArticleRecord:
+    """The record of one article page. Raises ExtractionError only for input that cannot be a
+    page at all (empty, binary); anything else gives a record, with warnings when in doubt."""
+    page = load_page(html, content_type)
+    rules = rules or UrlRules()
+    data = read_structured(page.soup, page.html)
+    theme = SahifaPage.find(page.soup)
+    fields = _Fields()
+    warnings = set(page.warnings)
+    record_url = _url(fields, data, url, rules)
+    generic = GenericPage(page.html, record_url or url)
+    if theme is not None:
+        method = "sahifa"
+    elif data.article_type:
+        method = "structured"
+    else:
+        method = "generic"
+        warnings.add("generic-fallback")
+
+    _title(fields, theme, data, generic)
+    _body(fields, theme, generic, warnings)
+    _people(fields, theme, data, generic)
+    _dates(fields, theme, data, generic)
+    _sections(fields, theme, data, generic)
+    _links(fields, theme, rules, record_url)
+    _images(fields, theme, data, generic, rules, record_url)
+    _post_id(fields, theme, data, url)
+
+    body = fields.get("body", "")
+    language = detect_language(body) or _page_language(data)
+    fields.offer("language", language, "derived")
+    for name in ("word_count", "content_hash"):
+        fields.sources[name] = "derived"
+    if not fields.get("title"):
+        warnings.add("no-title")
+    if not body:
+        warnings.add("empty-body")
+    if not fields.get("published_at"):
+        warnings.add("no-date")
+    if not record_url:
+        warnings.add("no-url")
+    record: ArticleRecord = {
+        "url": record_url,
+        "post_id": fields.get("post_id"),
+        "title": fields.get("title"),
+        "body": body,
+        "byline": fields.get("byline"),
+        "dateline": fields.get("dateline"),
+        "authors": fields.get("authors", []),
+        "wp_author": fields.get("wp_author"),
+        "published_at": fields.get("published_at"),
+        "modified_at": fields.get("modified_at"),
+        "date_precision": fields.get("date_precision"),
+        "categories": fields.get("categories", []),
+        "tags": fields.get("tags", []),
+        "breadcrumbs": fields.get("breadcrumbs", []),
+        "check_also": fields.get("check_also"),
+        "related": fields.get("related", []),
+        "previous": fields.get("previous"),
+        "next": fields.get("next"),
+        "lead_image": fields.get("lead_image"),
+        "images": fields.get("images", []),
+        "language": fields.get("language"),
+        "word_count": word_count(body),
+        "content_hash": content_hash(body),
+        "extraction": {
+            "method": method,
+            "sources": dict(sorted(fields.sources.items())),
+            "warnings": sorted(warnings),
+            "version": EXTRACTOR_VERSION,
+        },
+    }
+    return record
+
+
+def _url(fields: _Fields, data: Structured, url: str | None, rules: UrlRules) -> str:
+    for value, source in ((data.canonical, "meta"), (data.meta.get("og:url"), "og"), (url, "url")):
+        if value and _is_web_url(value, url):
+            canonical = rules.canonical(value, base=url)
+            fields.offer("url", canonical, source)
+            return canonical
+    return ""
+
+
+def _is_web_url(value: str, base: str | None) -> bool:
+    if value.startswith(("http://", "https://")):
+        return True
+    return bool(base and base.startswith(("http://", "https://")))
+
+
+def _title(
+    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+) -> None:
+    if theme is not None:
+        fields.offer("title", theme.title(), "sahifa")
+    fields.offer("title", data.headline, "json-ld")
+    site_name = data.meta.get("og:site_name")
+    fields.offer("title", strip_site_suffix(data.meta.get("og:title"), site_name), "og")
+    if theme is None:
+        fields.offer("title", strip_site_suffix(generic.result.title, site_name), "trafilatura")
+    fields.offer("title", strip_site_suffix(data.title_tag, site_name), "meta")
+
+
+def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | None:
+    """ "Title - Afghanistan Times" -> "Title" (also " | Site" and the page's og:site_name)."""
+    if not title:
+        return None
+    match = _SITE_SUFFIX.search(title)
+    if match:
+        suffix = match.group(1).strip().casefold()
+        names = {*_SITE_NAMES, (site_name or "").casefold()} - {""}
+        if suffix in names or any(suffix.startswith(n) for n in names):
+            return title[: match.start()].strip() or title
+    return title
+
+
+def _body(
+    fields: _Fields, theme: SahifaPage | None, generic: GenericPage, warnings: set[str]
+) -> None:
+    paragraphs: list[str] = theme.paragraphs() if theme is not None else []
+    source = "sahifa"
+    if not paragraphs:
+        paragraphs = generic.result.paragraphs
+        source = "trafilatura"
+        if theme is not None and paragraphs:
+            warnings.add("generic-fallback")
+    credits = split_credits(paragraphs)
+    fields.offer("body", "\n\n".join(credits.paragraphs), source)
+    fields.offer("byline", credits.byline, source)
+    fields.offer("dateline", credits.dateline, source)
+    fields.offer("authors", credits.authors, source)
+
+
+def _people(
+    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+) -> None:
+    if theme is not None:
+        fields.offer("wp_author", theme.wp_author(), "sahifa")
+    fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
+    fields.offer("wp_author", data.meta.get("author"), "meta")
+    if theme is None:
+        people = [a for a in data.authors if not is_house_account(a)]
+        fields.offer("authors", people, "json-ld")
+        meta_authors = data.meta_all.get("author", []) + data.meta_all.get("article:author", [])
+        people = [a for a in meta_authors if not a.startswith("http") and not is_house_account(a)]
+        fields.offer("authors", people, "meta")
+        people = [a for a in generic.result.authors if not is_house_account(a)]
+        fields.offer("authors", people, "trafilatura")
+    wp_author = fields.get("wp_author")
+    if wp_author and not is_house_account(wp_author):
+        fields.offer("authors", [wp_author], fields.sources["wp_author"])
+
+
+def _dates(
+    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+) -> None:
+    candidates: list[tuple[str | None, str]] = [
+        (data.date_published, "json-ld"),
+        (data.meta.get("article:published_time"), "meta"),
+    ]
+    if theme is not None:
+        candidates += [(theme.updated_date(), "sahifa"), (theme.tie_date(), "sahifa")]
+    else:
+        candidates += [
+            (data.meta.get("og:published_time"), "og"),
+            (data.meta.get("date"), "meta"),
+            (data.meta.get("dc.date"), "meta"),
+            (data.meta.get("dc.date.issued"), "meta"),
+        ]
+    published = _first_date(candidates)
+    if published is None and (theme is None or not fields.get("body")):
+        published = _first_date([(generic.result.date, "htmldate")])
+    if published is not None:
+        value, source = published
+        fields.offer("published_at", value.iso, source)
+        fields.offer("date_precision", value.precision, source)
+    modified = _first_date(
+        [
+            (data.date_modified, "json-ld"),
+            (data.meta.get("article:modified_time"), "meta"),
+            (data.meta.get("og:updated_time"), "og"),
+        ]
+    )
+    if modified is not None:
+        fields.offer("modified_at", modified[0].iso, modified[1])
+
+
+def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, str] | None:
+    for text, source in candidates:
+        value = parse_date(text)
+        if value is not None:
+            return value, source
+    return None
+
+
+def _sections(
+    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+) -> None:
+    if theme is not None:
+        fields.offer("categories", theme.categories(), "sahifa")
+        fields.offer("tags", theme.tags(), "sahifa")
+        fields.offer("breadcrumbs", theme.breadcrumbs(), "sahifa")
+    fields.offer("categories", data.sections, "json-ld")
+    fields.offer("tags", data.keywords, "json-ld")
+    fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
+    crumbs = fields.get("breadcrumbs", [])
+    if len(crumbs) >= 3:
+        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+    if theme is None:
+        fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
+        fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
+        fields.offer("categories", generic.result.categories, "trafilatura")
+        fields.offer("tags", generic.result.tags, "trafilatura")
+
+
+def _links(fields: _Fields, theme: SahifaPage | None, rules: UrlRules, base: str) -> None:
+    if theme is None:
+        return
+    check = theme.check_also()
+    if check is not None:
+        absolute: CheckAlso = {**check, "url": _absolute(rules, check["url"], base)}
+        fields.offer("check_also", absolute, "sahifa")
+    fields.offer("related", _absolute_links(rules, theme.related(), base), "sahifa")
+    for name, link in (("previous", theme.previous()), ("next", theme.next())):
+        if link is not None:
+            fields.offer(name, {**link, "url": _absolute(rules, link["url"], base)}, "sahifa")
+
+
+def _absolute_links(rules: UrlRules, links: list[Link], base: str) -> list[Link]:
+    out: list[Link] = []
+    seen: set[str] = set()
+    for link in links:
+        url = _absolute(rules, link["url"], base)
+        if url not in seen:
+            seen.add(url)
+            out.append({"title": link["title"], "url": url})
+    return out
+
+
+def _absolute(rules: UrlRules, url: str, base: str) -> str:
+    return rules.canonical(url.strip(), base=base or None)
+
+
+def _images(
+    fields: _Fields,
+    theme: SahifaPage | None,
+    data: Structured,
+    generic: GenericPage,
+    rules: UrlRules,
+    base: str,
+) -> None:
+    if theme is not None:
+        lead = theme.lead_image()
+        if lead is not None:
+            image: Image = {"url": _absolute(rules, lead["url"], base), "alt": lead["alt"]}
+            fields.offer("lead_image", image, "sahifa")
+        fields.offer("images", _image_urls(theme.image_tags(), rules, base), "sahifa")
+    og_image = data.meta.get("og:image")
+    if og_image:
+        fields.offer("lead_image", {"url": _absolute(rules, og_image, base), "alt": None}, "og")
+    if data.image:
+        fields.offer(
+            "lead_image", {"url": _absolute(rules, data.image, base), "alt": None}, "json-ld"
+        )
+
+
+def _image_urls(tags: list[Tag], rules: UrlRules, base: str) -> list[str]:
+    urls: list[str] = []
+    for img in tags:
+        src = image_source(img)
+        if src is None or _AD_URL.search(src):
+            continue
+        url = _absolute(rules, src, base)
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def _post_id(fields: _Fields, theme: SahifaPage | None, data: Structured, url: str | None) -> None:
+    if theme is not None:
+        fields.offer("post_id", theme.post_id(), "sahifa")
+    if data.shortlink:
+        fields.offer("post_id", shortlink_post_id(data.shortlink), "meta")
+    fields.offer("post_id", data.post_id, "json-ld")
+    if url:
+        fields.offer("post_id", shortlink_post_id(url), "url")
+
+
+def _page_language(data: Structured) -> str | None:
+    lang = data.language or data.meta.get("og:locale")
+    if not lang:
+        return None
+    code = clean_line(lang).replace("_", "-").split("-")[0].lower()
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+__all__ = ["EXTRACTOR_VERSION", "extract_article", "strip_site_suffix"]

@@ -1,0 +1,159 @@
+"""Loading a page: bytes to text (charset sniffing), text to one shared BeautifulSoup tree."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+# Decompressed pages larger than this are refused: nothing real is that big, a zip bomb is.
+MAX_DECOMPRESSED = 64 * 1024 * 1024
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE | re.DOTALL
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels browsers treat as another encoding (WHATWG Encoding Standard).
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso_8859-1": "cp1252",
+    "x-user-defined": "cp1252",
+    "utf8": "utf-8",
+    "unicode": "utf-16-le",
+}
+_BINARY_MAGIC = (
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"RIFF", "a RIFF (WebP/WAV) file"),
+    (b"\x7fELF", "an executable"),
+)
+_TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_REMOVE = str.maketrans({c: None for c in range(32) if chr(c) not in "\t\n\r\f"})
+
+
+class ExtractionError(ValueError):
+    """The input cannot be a web page at all (empty, binary); the message says which."""
+
+
+@dataclass
+class Page:
+    """One loaded page: its text, the charset used, and its parsed tree."""
+
+    html: str
+    soup: BeautifulSoup
+    charset: str | None
+    warnings: set[str] = field(default_factory=set)
+
+
+def load_page(data: bytes | str, content_type: str | None = None) -> Page:
+    """Decode and parse a page once. Raises ExtractionError for empty or binary input."""
+    warnings: set[str] = set()
+    if isinstance(data, bytes):
+        data = _maybe_gunzip(data)
+        text, charset, guessed = decode_html(data, content_type)
+        if guessed:
+            warnings.add("charset-guessed")
+    else:
+        text, charset = data, None
+    if not text.strip():
+        raise ExtractionError("empty input: the page has no content")
+    sample = text[:4096]
+    if len(_TEXT_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
+        raise ExtractionError("binary input: this is not a text or HTML page")
+    text = text.translate(_CONTROL_REMOVE)
+    if "<" not in text[:65536]:
+        warnings.add("not-html")
+    soup = BeautifulSoup(text, "lxml")
+    return Page(html=text, soup=soup, charset=charset, warnings=warnings)
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str, bool]:
+    """Bytes to text: HTTP header charset, BOM, <meta> charset, UTF-8, charset-normalizer, cp1252.
+
+    Returns (text, charset, guessed); guessed is True when no declared charset could decode it.
+    """
+    if not data.strip():
+        raise ExtractionError("empty input: the page has no content")
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise ExtractionError(f"binary input: this is {what}, not an HTML page")
+    for bom, charset in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(charset, errors="replace"), charset, False
+    declared = _declared_charsets(data, content_type)
+    for charset in declared:
+        try:
+            return data.decode(charset), charset, False
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if b"\x00" in data[:1024] and data.count(b"\x00") > len(data[:1024]) // 8:
+        raise ExtractionError("binary input: the page is full of NUL bytes")
+    try:
+        return data.decode("utf-8"), "utf-8", bool(declared)
+    except UnicodeDecodeError:
+        pass
+    guess = _normalizer_guess(data)
+    if guess:
+        return data.decode(guess, errors="replace"), guess, True
+    return data.decode("cp1252", errors="replace"), "cp1252", True
+
+
+def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
+    found: list[str] = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            found.append(match.group(1))
+    meta = _META_CHARSET.search(data[:8192])
+    if meta:
+        found.append(meta.group(1).decode("ascii", "replace"))
+    result: list[str] = []
+    for label in found:
+        charset = _ALIASES.get(label.lower(), label.lower())
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            continue
+        if charset not in result:
+            result.append(charset)
+    return result
+
+
+def _normalizer_guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def _maybe_gunzip(data: bytes) -> bytes:
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = inflater.decompress(data, MAX_DECOMPRESSED)
+    except zlib.error as exc:
+        raise ExtractionError(f"corrupt gzip input: {exc}") from None
+    if inflater.unconsumed_tail:
+        raise ExtractionError(
+            f"gzip input inflates past {MAX_DECOMPRESSED // 2**20} MB: refusing it"
+        )
+    return out

@@ -1,0 +1,149 @@
+"""Pages that are not the Sahifa theme (a redesign, any other news site): trafilatura for the
+body, plus what it and htmldate find for title, author, date, sections and tags."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from atnews_scraper.extract.text import clean_inline, clean_line, clean_paragraph
+
+# trafilatura logs every page it discards at WARNING; the record's warnings say it instead.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+# trafilatura's output vocabulary: blocks that are paragraphs of their own.
+_PARAGRAPH_TAGS = frozenset({"p", "head", "item", "code", "quote", "div", "cell", "label"})
+_CONTAINERS = frozenset({"list", "table", "body", "doc", "main", "comments"})
+_SPLIT_AUTHORS = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
+
+
+@dataclass
+class GenericResult:
+    paragraphs: list[str] = field(default_factory=list)
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    url: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+
+
+class GenericPage:
+    """trafilatura over the page text, run at most once and only when a field needs it."""
+
+    def __init__(self, html: str, url: str | None) -> None:
+        self.html = html
+        self.url = url
+
+    @cached_property
+    def result(self) -> GenericResult:
+        return run_trafilatura(self.html, self.url)
+
+
+def run_trafilatura(html: str, url: str | None, with_metadata: bool = True) -> GenericResult:
+    from trafilatura import bare_extraction
+
+    try:
+        document: Any = bare_extraction(
+            html,
+            url=url,
+            with_metadata=with_metadata,
+            include_comments=False,
+            include_tables=True,
+            include_formatting=False,
+        )
+    except (ValueError, TypeError, RecursionError, MemoryError):
+        document = None
+    if document is None:
+        return GenericResult()
+    body = getattr(document, "body", None)
+    return GenericResult(
+        paragraphs=list(paragraphs_of_xml(body)) if body is not None else [],
+        title=_clean(getattr(document, "title", None)),
+        authors=_authors(getattr(document, "author", None)),
+        date=_clean(getattr(document, "date", None)),
+        categories=_list(getattr(document, "categories", None)),
+        tags=_list(getattr(document, "tags", None)),
+        image=_clean(getattr(document, "image", None)),
+        url=_clean(getattr(document, "url", None)),
+        language=_clean(getattr(document, "language", None)),
+        site_name=_clean(getattr(document, "sitename", None)),
+    )
+
+
+def paragraphs_of_xml(body: Any) -> Iterator[str]:
+    """trafilatura's XML body to paragraphs: one per p/head/item/quote, a row as its cells
+    joined by " | ", <lb/> as a line break."""
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "row":
+            cells = [clean_paragraph(_inline_text(c)).replace("\n", " ") for c in element]
+            text = " | ".join(c for c in cells if c)
+            if text:
+                yield text
+            continue
+        block_children = [
+            c
+            for c in element
+            if isinstance(c.tag, str) and (c.tag in _PARAGRAPH_TAGS or c.tag in _CONTAINERS)
+        ]
+        if tag in _PARAGRAPH_TAGS and not block_children:
+            text = clean_paragraph(_inline_text(element))
+            if text:
+                yield text
+            continue
+        if tag in _PARAGRAPH_TAGS and element.text and element.text.strip():
+            text = clean_paragraph(clean_inline(element.text))
+            if text:
+                yield text
+        stack.extend(reversed([c for c in element if isinstance(c.tag, str)]))
+
+
+def _inline_text(element: Any) -> str:
+    parts: list[str] = []
+    stack: list[tuple[Any, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node is not element and node.tail:
+                parts.append(clean_inline(node.tail))
+            continue
+        if node.tag == "lb":
+            parts.append("\n")
+        elif node.text:
+            parts.append(clean_inline(node.text))
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(list(node)) if isinstance(c.tag, str))
+    return "".join(parts)
+
+
+def _clean(value: Any) -> str | None:
+    return clean_line(value) or None if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    out: list[str] = []
+    for item in value:
+        text = _clean(item)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _authors(value: Any) -> list[str]:
+    text = _clean(value)
+    if not text:
+        return []
+    return [a for a in (n.strip() for n in _SPLIT_AUTHORS.split(text)) if a]
