@@ -3,17 +3,61 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from atnews_scraper.commands import SubParsers
-from atnews_scraper.errors import AtnewsError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from atnews_scraper.analysis.articles import count_matching, find_documents
+from atnews_scraper.analysis.export import EXPORT_FORMATS, export_documents, progress_enabled
+from atnews_scraper.analysis.fields import parse_field_list
+from atnews_scraper.analysis.filters import combine, date_range, parse_filter
+from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.store import open_database
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "export", parents=parents, help="stream articles to JSONL, CSV or Parquet"
+        "export",
+        parents=parents,
+        help="stream articles to JSONL, CSV or Parquet",
+        description=(
+            "Stream articles (oldest first) to a file in constant memory. Dates are ISO 8601 "
+            "in JSONL and CSV, timestamps in Parquet; in CSV, lists are joined with ' | ' and "
+            "nested records are JSON text."
+        ),
     )
+    parser.add_argument("out", metavar="OUT", type=Path, help="the file to write")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="file format")
+    parser.add_argument("--filter", metavar="JSON", default="{}", help="MongoDB filter as JSON")
+    parser.add_argument("--since", metavar="DATE", help="published on or after DATE")
+    parser.add_argument("--until", metavar="DATE", help="published on or before DATE")
+    parser.add_argument("--fields", help="comma-separated fields (default: every field)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise AtnewsError("`atnews export` is not built yet (issue 7)")
+    query = combine(parse_filter(args.filter, "--filter"), date_range(args.since, args.until))
+    fields = parse_field_list(args.fields) if args.fields else None
+    out: Path = args.out
+    database = open_database(config_from_args(args), say=say)
+    total = count_matching(database, query)
+    documents = find_documents(database, query, fields, sort=[("published_at", 1)])
+    if progress_enabled():
+        columns = (
+            TextColumn("exporting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=True) as progress:
+            task = progress.add_task("export", total=total)
+            written = export_documents(
+                documents, out, args.format, fields, on_record=lambda: progress.advance(task)
+            )
+    else:
+        written = export_documents(documents, out, args.format, fields)
+    if written == 0:
+        say(f"no articles match: wrote an empty {args.format} file {out}")
+    else:
+        say(f"exported {written} articles to {out} ({args.format})")
+    return 0

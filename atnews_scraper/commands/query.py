@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from atnews_scraper.commands import SubParsers
-from atnews_scraper.errors import AtnewsError
+from atnews_scraper.analysis.articles import count_matching, find_records
+from atnews_scraper.analysis.fields import parse_field_list, parse_sort
+from atnews_scraper.analysis.filters import parse_filter
+from atnews_scraper.analysis.formatting import FORMATS, write_rows
+from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.store import open_database
+
+DEFAULT_FIELDS = "published_at,title,url"
+DEFAULT_LIMIT = 50
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -13,9 +21,52 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "query",
         parents=parents,
         help="find articles with a MongoDB filter; print a table, JSON, JSONL or CSV",
+        description=(
+            "Find articles with a MongoDB filter, e.g. "
+            '\'{"categories": "Editorial", "published_at": {"$gte": "2022-09-01"}}\'. '
+            "ISO dates under date fields are converted; $where, $function, $accumulator, "
+            "$merge and $out are refused."
+        ),
+    )
+    parser.add_argument("filter", metavar="FILTER_JSON", help="MongoDB filter as JSON ('{}': all)")
+    parser.add_argument(
+        "--fields",
+        default=DEFAULT_FIELDS,
+        help=f"comma-separated fields to show (default: {DEFAULT_FIELDS})",
+    )
+    parser.add_argument(
+        "--sort",
+        default="-published_at",
+        help="comma-separated sort fields, '-' for descending (default: -published_at)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"at most N articles (default: {DEFAULT_LIMIT}; 0: all)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output (default: table)"
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise AtnewsError("`atnews query` is not built yet (issue 7)")
+    query = parse_filter(args.filter)
+    fields = parse_field_list(args.fields)
+    sort = parse_sort(args.sort)
+    limit = max(args.limit, 0)
+    database = open_database(config_from_args(args), say=say)
+    total = count_matching(database, query)
+    if total == 0:
+        say("no articles match this filter")
+        if args.format == "json":
+            print("[]")
+        return 0
+    rows = find_records(database, query, fields, sort, limit)
+    shown = min(total, limit) if limit else total
+    title = f"{shown} of {total} articles" if shown < total else f"{total} articles"
+    write_rows(rows, fields, args.format, sys.stdout, title=title)
+    if shown < total:
+        say(f"showing the first {shown} of {total} matches; --limit 0 shows all")
+    return 0

@@ -1,19 +1,53 @@
-"""`atnews search`: full-text search over titles and bodies."""
+"""`atnews search`: full-text search over titles and bodies, best matches first."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from atnews_scraper.commands import SubParsers
-from atnews_scraper.errors import AtnewsError
+from atnews_scraper.analysis.filters import date_range
+from atnews_scraper.analysis.formatting import FORMATS, write_rows
+from atnews_scraper.analysis.search import search
+from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.document import document_to_record
+from atnews_scraper.errors import ConfigError
+from atnews_scraper.store import open_database
+
+RESULT_COLUMNS = ("score", "published_at", "title", "url")
+METHOD_NOTES = {
+    "text-index": "ranked by the server's text index",
+    "regex-fallback": "no text index on this server: regex match, ranked by title and body hits",
+}
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "search", parents=parents, help="full-text search over titles and bodies"
     )
+    parser.add_argument("words", help='words to look for, e.g. "women education"')
+    parser.add_argument("--since", metavar="DATE", help="only articles published on/after DATE")
+    parser.add_argument("--limit", type=int, default=20, help="at most N results (default: 20)")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output (default: table)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise AtnewsError("`atnews search` is not built yet (issue 7)")
+    if args.limit < 1:
+        raise ConfigError(f"--limit {args.limit}: give a number of results of at least 1")
+    base_filter = date_range(args.since, None)
+    database = open_database(config_from_args(args), say=say)
+    outcome = search(database, args.words, base_filter, args.limit)
+    if not outcome.results:
+        say(f"no articles match {args.words!r}")
+        if args.format == "json":
+            print("[]")
+        return 0
+    rows = [
+        {"score": result.score, **document_to_record(result.document)} for result in outcome.results
+    ]
+    title = f"{len(rows)} best matches for {args.words!r}"
+    write_rows(rows, RESULT_COLUMNS, args.format, sys.stdout, title=title)
+    say(f"search: {METHOD_NOTES[outcome.method]}")
+    return 0

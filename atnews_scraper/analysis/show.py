@@ -1,0 +1,94 @@
+"""One stored article as readable text, with its revision history.
+
+``article_revisions`` holds earlier versions (the stored document as it was before a changed
+re-crawl, with its ``url`` and ``revision``); the history lists them oldest first, then the
+current version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pymongo.database import Database
+
+from atnews_scraper.document import document_to_record
+from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.urls import UrlRules
+
+LIST_SEPARATOR = " | "
+
+
+def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any] | None:
+    """The stored article for a post ID (digits) or any URL it is known by, else None."""
+    key = key.strip()
+    if key.isdigit():
+        return database[ARTICLES].find_one({"post_id": int(key)}, {"_id": 0})
+    canonical = rules.canonical(key)
+    urls = list(dict.fromkeys([canonical, key]))
+    return database[ARTICLES].find_one(
+        {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}, {"_id": 0}
+    )
+
+
+def find_revisions(database: Database, url: str) -> list[dict[str, Any]]:
+    """Earlier versions of the article at ``url``, oldest first."""
+    cursor = database[ARTICLE_REVISIONS].find({"url": url}, {"_id": 0}, sort=[("revision", 1)])
+    return [document_to_record(doc) for doc in cursor]
+
+
+def _line(label: str, value: Any) -> list[str]:
+    if value in (None, "", []):
+        return []
+    text = LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
+    return [f"{label + ':':<12}{text}"]
+
+
+def _link(link: Mapping[str, Any] | None) -> str | None:
+    return f"{link.get('title')} <{link.get('url')}>" if link else None
+
+
+def _version_line(version: Mapping[str, Any], current: bool) -> str:
+    seen = version.get("fetched_at") or version.get("last_seen_at") or "?"
+    words = version.get("word_count")
+    digest = (version.get("content_hash") or "")[:12]
+    label = f"revision {version.get('revision', '?')}" + (" (current)" if current else "")
+    return f"  {label}: fetched {seen}, {words} words, hash {digest}: {version.get('title')}"
+
+
+def render_article(record: Mapping[str, Any], revisions: Iterable[Mapping[str, Any]]) -> str:
+    """The readable text of a record (JSON-ready values) and its earlier versions."""
+    title = record.get("title") or "(no title)"
+    lines = [title, "=" * min(len(title), 100)]
+    precision = record.get("date_precision")
+    published = record.get("published_at")
+    lines += _line("url", record.get("url"))
+    lines += _line("also at", record.get("url_aliases"))
+    lines += _line("post id", record.get("post_id"))
+    lines += _line(
+        "published", f"{published} ({precision})" if published and precision else published
+    )
+    lines += _line("modified", record.get("modified_at"))
+    lines += _line("byline", record.get("byline"))
+    lines += _line("authors", record.get("authors"))
+    lines += _line("account", record.get("wp_author"))
+    lines += _line("dateline", record.get("dateline"))
+    lines += _line("categories", record.get("categories"))
+    lines += _line("tags", record.get("tags"))
+    lines += _line("words", record.get("word_count"))
+    lines += ["", record.get("body") or "(no body text)", ""]
+    check_also = record.get("check_also")
+    lines += _line("check also", _link(check_also))
+    lines += _line("previous", _link(record.get("previous")))
+    lines += _line("next", _link(record.get("next")))
+    lines += _line("image", (record.get("lead_image") or {}).get("url"))
+    related = record.get("related") or []
+    if related:
+        lines.append("related:")
+        lines += [f"  - {_link(link)}" for link in related]
+    history = [*revisions, record]
+    lines += ["", f"revision history ({len(history)} version{'s' if len(history) > 1 else ''}):"]
+    lines += [_version_line(v, current=v is record) for v in history]
+    lines += _line("first seen", record.get("first_seen_at"))
+    lines += _line("last seen", record.get("last_seen_at"))
+    return "\n".join(lines) + "\n"

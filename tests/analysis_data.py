@@ -1,0 +1,40 @@
+"""The fixed analysis data set (tests/data/analysis_records.json) loaded into a test database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pymongo.database import Database
+
+from atnews_scraper.analysis.fields import DATE_FIELDS
+from atnews_scraper.document import parse_iso
+from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "analysis_records.json"
+
+
+def stored_form(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as storage keeps it: every date field a UTC datetime."""
+    document = dict(record)
+    for name in DATE_FIELDS:
+        if isinstance(document.get(name), str):
+            document[name] = parse_iso(document[name])
+    return document
+
+
+def load_analysis_records(database: Database) -> dict[str, list[dict[str, Any]]]:
+    """Insert the data set; return it as read from the file (JSON values)."""
+    data: dict[str, list[dict[str, Any]]] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    database[ARTICLES].insert_many([stored_form(r) for r in data["articles"]])
+    database[ARTICLE_REVISIONS].insert_many([stored_form(r) for r in data["article_revisions"]])
+    return data
+
+
+def cli_args(database: Database) -> list[str]:
+    """The store options that point a command at the test database."""
+    address = database.client.address
+    assert address is not None, "the test database client is not connected"
+    host, port = address
+    return ["--mongo-uri", f"mongodb://{host}:{port}/", "--db", database.name]
