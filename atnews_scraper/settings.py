@@ -1,6 +1,9 @@
-"""Scrapy settings for `scrapy crawl atnews` and `atnews crawl` (which overrides some per run)."""
+"""Scrapy settings for `scrapy crawl atnews` and `atnews crawl` (which overrides some per run,
+see atnews_scraper/crawl/runner.py). Polite by default."""
 
 from __future__ import annotations
+
+import os
 
 from atnews_scraper import __version__
 
@@ -8,14 +11,52 @@ BOT_NAME = "atnews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = f"atnews/{__version__} (+https://github.com/atnews/atnews; archive crawler)"
-ROBOTSTXT_OBEY = True
+# Who is crawling and how to reach them: ATNEWS_CONTACT (an e-mail or URL) overrides the default.
+CONTACT = os.environ.get("ATNEWS_CONTACT") or "https://github.com/atnews/atnews/issues"
+USER_AGENT = f"atnews/{__version__} (archive crawler; +{CONTACT})"
+
+# robots.txt is obeyed by atnews_scraper.crawl.middleware.RobotsTxtMiddleware: the spider fetches
+# it once, for its rules and its Sitemap: lines. Scrapy's own middleware would fetch it again.
+ROBOTSTXT_OBEY = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "atnews_scraper.crawl.middleware.SiteHostsMiddleware": 50,
+    "atnews_scraper.crawl.middleware.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "atnews_scraper.crawl.middleware.BackoffRetryMiddleware": 550,
+}
 
 ITEM_PIPELINES: dict[str, int] = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.store.StorePipeline": 300,
 }
+
+# Politeness (`--no-polite` turns the delays and AutoThrottle off).
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+ATNEWS_RETRY_BACKOFF = 2.0  # first wait before a retry; doubles each time
+ATNEWS_RETRY_AFTER_MAX = 300.0  # the longest Retry-After honoured
+REDIRECT_MAX_TIMES = 5
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~100 KB; sitemaps ask for more
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False
+
+# Nothing listens on a port or writes outside the var dir.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "atnews_scraper.crawl.logs.ShortItemLogFormatter"
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

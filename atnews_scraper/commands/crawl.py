@@ -1,19 +1,102 @@
-"""`atnews crawl`: crawl the site into the store (incremental by default)."""
+"""`atnews crawl`: crawl the site into the store (incremental by default, polite, cron-safe)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from atnews_scraper.commands import SubParsers
-from atnews_scraper.errors import AtnewsError
+from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.crawl.options import (
+    DEFAULT_TIMEOUT_S,
+    SOURCES,
+    CrawlOptions,
+    check_positive,
+    check_site_url,
+    parse_since,
+    parse_sources,
+)
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "crawl", parents=parents, help="crawl the site into the store (incremental by default)"
+        "crawl",
+        parents=parents,
+        help="crawl the site into the store (incremental by default)",
+        description=(
+            "Discover and fetch the site's articles into the store. Incremental by default: "
+            "stored articles are fetched again only when their sitemap lastmod is newer. "
+            "Exit codes: 0 ok, 1 too many failures or interrupted, 2 bad options, "
+            "3 site or database unreachable, 4 another crawl holds the lock."
+        ),
+    )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="fetch from this root instead (a mirror, `atnews replay`); default: $ATNEWS_SITE_URL "
+        "or https://www.afghanistantimes.af/",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="walk every sitemap, feed and listing page"
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="fetch already stored articles again"
+    )
+    parser.add_argument(
+        "--since", metavar="DATE", help="only articles published or changed on or after YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--max-pages", metavar="N", type=int, help="make at most N requests (besides robots.txt)"
+    )
+    parser.add_argument(
+        "--no-polite",
+        dest="polite",
+        action="store_false",
+        help="no delays, no AutoThrottle (mirrors, replay, tests); robots.txt is still obeyed",
+    )
+    parser.add_argument(
+        "--jobdir", metavar="DIR", type=Path, help="keep the queue here; rerun to resume"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--sources",
+        default=",".join(SOURCES),
+        help=f"comma-separated discovery sources (default: {','.join(SOURCES)})",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"per-request timeout (default: {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--log-file", metavar="PATH", type=Path, help="log file (default: VAR_DIR/log/crawl.log)"
     )
     parser.set_defaults(handler=run)
 
 
+def options_from_args(args: argparse.Namespace) -> CrawlOptions:
+    """The crawl's options, every value checked; raises ConfigError with a one-line reason."""
+    config = config_from_args(args)
+    check_positive("--max-pages", args.max_pages)
+    check_positive("--timeout", args.timeout)
+    return CrawlOptions(
+        site_url=check_site_url(config.site_url),
+        hosts=config.hosts,
+        full=args.full,
+        refresh=args.refresh,
+        since=parse_since(args.since) if args.since else None,
+        max_pages=args.max_pages,
+        polite=args.polite,
+        jobdir=args.jobdir.resolve() if args.jobdir else None,
+        sources=parse_sources(args.sources),
+        timeout=args.timeout,
+        log_file=args.log_file.resolve() if args.log_file else None,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    raise AtnewsError("`atnews crawl` is not built yet (issue 5)")
+    from atnews_scraper.crawl.runner import run_crawl
+
+    options = options_from_args(args)
+    return run_crawl(config_from_args(args), options, json_output=args.json, say=say)

@@ -1,0 +1,74 @@
+"""What the store already holds, read once at the start of a run: the incremental crawl skips
+articles it knows unless the sitemap says they changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.database import Database
+
+from atnews_scraper.store import ARTICLES
+
+KNOWN_FIELDS = (
+    "url",
+    "url_aliases",
+    "sitemap_lastmod",
+    "fetched_at",
+    "http_etag",
+    "http_last_modified",
+)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    url: str
+    sitemap_lastmod: dt.datetime | None
+    fetched_at: dt.datetime | None
+    etag: str | None
+    last_modified: str | None
+
+    def is_stale(self, lastmod: dt.datetime | None) -> bool:
+        """True when a sitemap lastmod says the page changed after the stored version."""
+        reference = self.sitemap_lastmod or self.fetched_at
+        return lastmod is not None and (reference is None or lastmod > _aware(reference))
+
+    def conditional_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def index_known(documents: Iterable[Mapping[str, Any]]) -> dict[str, KnownArticle]:
+    """Canonical URL (and every alias) -> what is known of the article."""
+    known: dict[str, KnownArticle] = {}
+    for document in documents:
+        url = document.get("url")
+        if not isinstance(url, str):
+            continue
+        article = KnownArticle(
+            url=url,
+            sitemap_lastmod=document.get("sitemap_lastmod"),
+            fetched_at=document.get("fetched_at"),
+            etag=document.get("http_etag"),
+            last_modified=document.get("http_last_modified"),
+        )
+        known[url] = article
+        for alias in document.get("url_aliases") or ():
+            if isinstance(alias, str):
+                known.setdefault(alias, article)
+    return known
+
+
+def load_known(database: Database) -> dict[str, KnownArticle]:
+    projection = {name: 1 for name in KNOWN_FIELDS} | {"_id": 0}
+    return index_known(database[ARTICLES].find({}, projection))

@@ -1,0 +1,57 @@
+"""Listing pages (home, categories, /blog/): their article links, next page and categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+# Sahifa's archive boxes first; then the headline links of other layouts (home blocks, the
+# older theme). The first selector that finds anything wins, so sidebars are not listed.
+ARTICLE_LINK_SELECTORS = (
+    "article.item-list .post-box-title a::attr(href)",
+    ".post-listing .post-box-title a::attr(href)",
+    ".post-box-title a::attr(href), .post-title a::attr(href)",
+    "article h2 a::attr(href), article h3 a::attr(href)",
+)
+NEXT_PAGE_SELECTORS = (
+    "#tie-next-page a::attr(href)",
+    "link[rel=next]::attr(href)",
+    ".pagination a.next::attr(href)",
+)
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    article_links: tuple[str, ...]  # absolute, in page order, without repeats
+    next_page: str | None
+    category_links: tuple[str, ...]  # /category/<slug>/ links seen anywhere on the page
+
+
+def _unique_absolute(hrefs: list[str], base: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for href in hrefs:
+        href = href.strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            seen.setdefault(urljoin(base, href), None)
+    return tuple(seen)
+
+
+def parse_listing(html: str, url: str) -> ListingPage:
+    """What a listing page links to. ``url`` is the page's own URL (for relative links)."""
+    page = Selector(text=html)
+    base = page.css("base::attr(href)").get() or url
+    links: tuple[str, ...] = ()
+    for selector in ARTICLE_LINK_SELECTORS:
+        links = _unique_absolute(page.css(selector).getall(), base)
+        if links:
+            break
+    next_page = None
+    for selector in NEXT_PAGE_SELECTORS:
+        href = page.css(selector).get()
+        if href and href.strip():
+            next_page = urljoin(base, href.strip())
+            break
+    categories = _unique_absolute(page.css("a[href*='/category/']::attr(href)").getall(), base)
+    return ListingPage(article_links=links, next_page=next_page, category_links=categories)

@@ -1,0 +1,64 @@
+"""What one crawl run is asked to do, checked once, from command-line options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from atnews_scraper.config import DEFAULT_HOSTS, DEFAULT_SITE_URL
+from atnews_scraper.errors import ConfigError
+
+SOURCES = ("sitemaps", "feeds", "listings", "links")
+DEFAULT_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    site_url: str = DEFAULT_SITE_URL
+    hosts: tuple[str, ...] = DEFAULT_HOSTS
+    full: bool = False  # walk every sitemap, feed and listing page, not just what changed
+    refresh: bool = False  # fetch known articles again (unconditionally)
+    since: dt.date | None = None  # only articles published or modified on or after this day
+    max_pages: int | None = None  # at most this many requests from the spider
+    polite: bool = True
+    jobdir: Path | None = None
+    sources: frozenset[str] = field(default_factory=lambda: frozenset(SOURCES))
+    timeout: float = DEFAULT_TIMEOUT_S
+    log_file: Path | None = None
+
+
+def parse_sources(value: str) -> frozenset[str]:
+    """``sitemaps,feeds`` -> {"sitemaps", "feeds"}; a clear error for anything unknown."""
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in SOURCES]
+    if unknown or not names:
+        bad = ", ".join(unknown) if unknown else "(nothing)"
+        raise ConfigError(
+            f"--sources: unknown source {bad}; give a comma-separated list of {', '.join(SOURCES)}"
+        )
+    return frozenset(names)
+
+
+def parse_since(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"--since: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def check_site_url(value: str) -> str:
+    """The site root with a trailing slash; a clear error when it is not an http(s) URL."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"--site-url: {value!r} is not an http(s) URL; "
+            "expected e.g. https://www.afghanistantimes.af/ or http://127.0.0.1:8080/"
+        )
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def check_positive(name: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise ConfigError(f"{name}: must be greater than 0 (got {value:g})")

@@ -1,0 +1,79 @@
+"""Sitemaps: robots.txt ``Sitemap:`` lines, sitemap indexes and URL sets (with ``lastmod``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import re
+from dataclasses import dataclass
+
+from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml, child_text, local_name, parse_xml
+from atnews_scraper.crawl.xml import parse_w3c_datetime as parse_lastmod
+
+# Where WordPress sitemaps live when robots.txt names none: Yoast first (it replaces the core
+# one when installed), then WordPress core, then Yoast's post sitemap on its own.
+SITEMAP_CANDIDATES = ("/sitemap_index.xml", "/wp-sitemap.xml", "/post-sitemap.xml")
+# Child sitemaps that list no posts (pages, taxonomies, authors) are not fetched.
+NON_POST_SITEMAP = re.compile(
+    r"(page|category|categories|tag|author|user|taxonom|attachment|format)[\w-]*\.xml", re.I
+)
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    loc: str
+    lastmod: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    is_index: bool  # True: entries are sitemaps; False: entries are pages
+    entries: tuple[SitemapEntry, ...]
+
+
+def robots_sitemaps(robots_txt: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order, without duplicates."""
+    found: list[str] = []
+    for line in robots_txt.splitlines():
+        name, _, value = line.partition(":")
+        url = value.strip()
+        if name.strip().lower() == "sitemap" and url and url not in found:
+            found.append(url)
+    return found
+
+
+def gunzip_capped(body: bytes, max_bytes: int = MAX_XML_BYTES) -> bytes:
+    """The decompressed body, refusing to inflate past max_bytes (a gzip bomb)."""
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+        try:
+            data = stream.read(max_bytes + 1)
+        except (OSError, EOFError) as exc:
+            raise NotXml(f"bad gzip data ({exc})") from exc
+    if len(data) > max_bytes:
+        raise NotXml(f"decompresses to over {max_bytes} bytes")
+    return data
+
+
+def parse_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> Sitemap:
+    """A sitemap index or URL set; raises NotXml for anything else (HTML, junk, bombs)."""
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip_capped(body, max_bytes)
+    root = parse_xml(body, max_bytes)
+    kind = local_name(root)
+    if kind not in ("sitemapindex", "urlset"):
+        raise NotXml(f"root element is <{kind}>, not <sitemapindex> or <urlset>")
+    child = "sitemap" if kind == "sitemapindex" else "url"
+    entries = []
+    for element in root:
+        if local_name(element) != child:
+            continue
+        loc = child_text(element, "loc")
+        if loc:
+            entries.append(SitemapEntry(loc, parse_lastmod(child_text(element, "lastmod"))))
+    return Sitemap(is_index=kind == "sitemapindex", entries=tuple(entries))
+
+
+def lists_posts(sitemap_url: str) -> bool:
+    """Whether a child sitemap of an index may list posts (pages, taxonomies, users do not)."""
+    return not NON_POST_SITEMAP.search(sitemap_url.rsplit("/", 1)[-1])
