@@ -58,9 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value may start with "-" (`--sort -published_at`); argparse would take such a
+# value for an unknown option, so it is attached as `--sort=-published_at` before parsing.
+DASH_VALUE_OPTIONS = ("--sort",)
+
+
+def attach_dash_values(argv: Sequence[str]) -> list[str]:
+    joined: list[str] = []
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument in DASH_VALUE_OPTIONS:
+            value = next(arguments, None)
+            joined.append(argument if value is None else f"{argument}={value}")
+        else:
+            joined.append(argument)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.handler(args) or 0)
     except AtnewsError as exc:
