@@ -63,12 +63,12 @@ def extract_article(
     page at all (empty, binary); anything else gives a record, with warnings when in doubt."""
     page = load_page(html, content_type)
     rules = rules or UrlRules()
-    data = read_structured(page.soup, page.html)
-    theme = SahifaPage.find(page.soup)
+    data = read_structured(page.tree)
+    theme = SahifaPage.find(page)
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
-    generic = GenericPage(page.html, record_url or url)
+    generic = GenericPage(page.tree, record_url or url)
     if theme is not None:
         method = "sahifa"
     elif data.article_type:

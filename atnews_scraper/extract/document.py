@@ -7,7 +7,8 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 # Decompressed pages larger than this are refused: nothing real is that big, a zip bomb is.
 MAX_DECOMPRESSED = 64 * 1024 * 1024
@@ -45,8 +46,9 @@ _BINARY_MAGIC = (
     (b"RIFF", "a RIFF (WebP/WAV) file"),
     (b"\x7fELF", "an executable"),
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_CONTROL_REMOVE = str.maketrans({c: None for c in range(32) if chr(c) not in "\t\n\r\f"})
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 class ExtractionError(ValueError):
@@ -55,11 +57,13 @@ class ExtractionError(ValueError):
 
 @dataclass
 class Page:
-    """One loaded page: its text, the charset used, and its parsed tree."""
+    """One loaded page: its text, the charset used, and its one parsed lxml tree, which the
+    structured-data reader, the theme rules and trafilatura all share."""
 
     html: str
-    soup: BeautifulSoup
+    tree: HtmlElement
     charset: str | None
+    too_deep: bool = False  # nesting passed libxml2's depth limit: the tree lost content
     warnings: set[str] = field(default_factory=set)
 
 
@@ -78,11 +82,18 @@ def load_page(data: bytes | str, content_type: str | None = None) -> Page:
     sample = text[:4096]
     if len(_TEXT_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
         raise ExtractionError("binary input: this is not a text or HTML page")
-    text = text.translate(_CONTROL_REMOVE)
+    text = _XML_DECLARATION.sub("", _CONTROL_CHARS.sub("", text), count=1)
     if "<" not in text[:65536]:
         warnings.add("not-html")
-    soup = BeautifulSoup(text, "lxml")
-    return Page(html=text, soup=soup, charset=charset, warnings=warnings)
+    parser = HTMLParser(huge_tree=True, remove_blank_text=False)
+    try:
+        tree = document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"no HTML content: {exc}") from None
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
+    if too_deep:
+        warnings.add("markup-too-deep")
+    return Page(html=text, tree=tree, charset=charset, too_deep=too_deep, warnings=warnings)
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str, bool]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from lxml.html import HtmlElement
+
 from atnews_scraper.extract.text import clean_inline, clean_line, clean_paragraph
 
 # trafilatura logs every page it discards at WARNING; the record's warnings say it instead.
@@ -39,16 +41,19 @@ class GenericResult:
 class GenericPage:
     """trafilatura over the page text, run at most once and only when a field needs it."""
 
-    def __init__(self, html: str, url: str | None) -> None:
-        self.html = html
+    def __init__(self, tree: HtmlElement, url: str | None) -> None:
+        self.tree = tree
         self.url = url
 
     @cached_property
     def result(self) -> GenericResult:
-        return run_trafilatura(self.html, self.url)
+        return run_trafilatura(self.tree, self.url)
 
 
-def run_trafilatura(html: str, url: str | None, with_metadata: bool = True) -> GenericResult:
+def run_trafilatura(
+    html: HtmlElement | str, url: str | None, with_metadata: bool = True
+) -> GenericResult:
+    """trafilatura on a page (it copies a tree before changing it, so ours stays intact)."""
     from trafilatura import bare_extraction
 
     try:

@@ -40,19 +40,23 @@ _SCRIPTS = (
     ("he", re.compile(r"[\u0590-\u05ff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]")
 _SAMPLE = 20_000  # characters looked at; plenty to decide
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the main language of `text`, or None when there is too little text."""
     sample = text[:_SAMPLE]
-    letters = sum(1 for c in sample if c.isalpha())
+    letters = len(_LETTER.findall(sample))
     if letters < 20:
         return None
-    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS}
-    script, count = max(counts.items(), key=lambda item: item[1])
-    if count > letters / 2:
-        return _arabic_script_language(sample) if script == "arabic" else script
+    if len(_NON_LATIN.findall(sample)) > letters / 2:
+        counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS}
+        script, count = max(counts.items(), key=lambda item: item[1])
+        if count > letters / 2:
+            return _arabic_script_language(sample) if script == "arabic" else script
+        return None
     words = Counter(w.lower() for w in _WORD.findall(sample))
     scores = {
         lang: sum(n for w, n in words.items() if w in stops)

@@ -7,18 +7,29 @@ Markup: ../shared/site-notes.md. Field rules: docs/record-conventions.md.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cached_property
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from atnews_scraper.extract.blocks import Blocks, read_blocks
+from atnews_scraper.extract.document import Page
 from atnews_scraper.extract.text import clean_line, strip_ellipsis
 from atnews_scraper.record import CheckAlso, Image, Link
 
 # Landmarks by id and by class: found in a single pass over the tree.
 _IDS = frozenset({"the-post", "crumbs", "author-box", "check-also-box", "related_posts"})
 _CLASSES = frozenset({"post-tag", "post-navigation", "post-inner"})
+_LANDMARK_XPATH = "|".join(
+    [f"//*[@id='{i}']" for i in sorted(_IDS)]
+    + [
+        f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
+        for c in sorted(_CLASSES)
+    ]
+)
 # Inside the body, never article text.
 _SKIP_IDS = frozenset(
     {"related_posts", "author-box", "check-also-box", "jp-relatedposts", "comments", "respond"}
@@ -68,7 +79,13 @@ class SahifaPage:
         self.marks = landmarks
 
     @classmethod
-    def find(cls, soup: BeautifulSoup) -> SahifaPage | None:
+    def find(cls, page: Page) -> SahifaPage | None:
+        """The theme's fields of a page, or None when it is not Sahifa markup. Only the
+        landmark subtrees go to BeautifulSoup (the rest of the page is menus and sidebars),
+        unless the page nests too deep for lxml, when BeautifulSoup reads all of it."""
+        soup = BeautifulSoup(page.html, "lxml") if page.too_deep else _landmark_soup(page.tree)
+        if soup is None:
+            return None
         landmarks = _landmarks(soup)
         post = landmarks.get("the-post") or landmarks.get("post-inner")
         if post is None or _entry(post) is None:
@@ -230,6 +247,25 @@ def image_source(img: Tag) -> str | None:
         if isinstance(value, str) and value.strip() and not value.startswith("data:"):
             return value.strip()
     return None
+
+
+def _landmark_soup(tree: HtmlElement) -> BeautifulSoup | None:
+    """The page's landmarks (outermost first, in document order) re-read by BeautifulSoup."""
+    found = tree.xpath(_LANDMARK_XPATH)
+    if not any(_is_post(e) for e in found):
+        return None
+    chosen = set(found)
+    outer = [e for e in found if not any(a in chosen for a in e.iterancestors())]
+    parts = "".join(
+        etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in outer
+    )
+    body = tree.find("body")
+    body_class = html.escape(body.get("class", ""), quote=True) if body is not None else ""
+    return BeautifulSoup(f'<html><body class="{body_class}">{parts}</body></html>', "lxml")
+
+
+def _is_post(element: HtmlElement) -> bool:
+    return element.get("id") == "the-post" or "post-inner" in (element.get("class") or "").split()
 
 
 def _landmarks(soup: BeautifulSoup) -> dict[str, Tag]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from atnews_scraper.extract.text import clean_line
 
@@ -33,10 +33,6 @@ ARTICLE_TYPES = frozenset(
     }
 )
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "profilepage"})
-_LD_SCRIPT = re.compile(
-    r"<script\b[^>]*?type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>",
-    re.IGNORECASE | re.DOTALL,
-)
 _COMMENT = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?:-->|//\s*\]\]>)\s*$")
 
 
@@ -63,52 +59,50 @@ class Structured:
     title_tag: str | None = None
 
 
-def read_structured(soup: BeautifulSoup, html: str) -> Structured:
+_LD_XPATH = (
+    "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]"
+)
+
+
+def read_structured(tree: HtmlElement) -> Structured:
+    """Everything the page declares about itself, from the shared lxml tree."""
     data = Structured()
-    head = soup.head or soup
-    _read_head(head, data)
-    if head is not soup and not data.canonical:
-        # Some pages put metadata in the body (broken markup moves it there); look once more.
-        _read_head(soup, data, only_missing=True)
-    _read_json_ld(html, data)
+    _read_head(tree, data)
+    _read_json_ld(tree, data)
     return data
 
 
-def _read_head(root: Tag, data: Structured, only_missing: bool = False) -> None:
-    for tag in root.find_all(("meta", "link", "title", "html")):
-        name = tag.name
+def _read_head(tree: HtmlElement, data: Structured) -> None:
+    for tag in tree.iter("meta", "link", "title"):
+        name = tag.tag
         if name == "meta":
             key = tag.get("property") or tag.get("name") or tag.get("itemprop")
             content = tag.get("content")
-            if isinstance(key, str) and isinstance(content, str):
+            if key and content:
                 value = clean_line(content)
                 if value:
                     key = key.strip().lower()
                     data.meta.setdefault(key, value)
                     data.meta_all.setdefault(key, []).append(value)
         elif name == "link":
-            rel: object = tag.get("rel") or []
-            href = tag.get("href")
-            if not isinstance(href, str) or not href.strip():
-                continue
-            rels = [r.lower() for r in rel] if isinstance(rel, list) else [str(rel).lower()]
-            if "canonical" in rels and data.canonical is None:
-                data.canonical = href.strip()
-            if "shortlink" in rels and data.shortlink is None:
-                data.shortlink = href.strip()
-        elif name == "title" and data.title_tag is None and not only_missing:
-            data.title_tag = clean_line(tag.get_text()) or None
-    html_tag = root.find("html") if root.name != "html" else root
-    if isinstance(html_tag, Tag) and data.language is None:
-        lang = html_tag.get("lang")
-        if isinstance(lang, str) and lang.strip():
-            data.language = lang.strip()
+            href = (tag.get("href") or "").strip()
+            rels = (tag.get("rel") or "").lower().split()
+            if href and "canonical" in rels and data.canonical is None:
+                data.canonical = href
+            if href and "shortlink" in rels and data.shortlink is None:
+                data.shortlink = href
+        elif name == "title" and data.title_tag is None:
+            data.title_tag = clean_line(tag.text_content()) or None
+    lang = tree.get("lang") or tree.get("xml:lang")
+    if lang and lang.strip():
+        data.language = lang.strip()
 
 
-def _read_json_ld(html: str, data: Structured) -> None:
+def _read_json_ld(tree: HtmlElement, data: Structured) -> None:
     nodes: list[dict[str, Any]] = []
-    for match in _LD_SCRIPT.finditer(html):
-        raw = _COMMENT.sub("", match.group(1).strip())
+    for script in tree.xpath(_LD_XPATH):
+        raw = _COMMENT.sub("", (script.text or "").strip())
         try:
             parsed = json.loads(raw, strict=False)
         except ValueError:
