@@ -146,7 +146,7 @@ class AtnewsSpider(scrapy.Spider):
         self, href: str, callback: Any, page_kind: str, via: str, **details: Any
     ) -> Request | None:
         """A sitemap, feed or listing page; conditional when the last run saw it unchanged."""
-        url = self.rules.canonical(href)
+        url = self.rules.canonical(href, self.rules.site_url)
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None

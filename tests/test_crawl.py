@@ -1,0 +1,94 @@
+"""`atnews crawl` end to end: the saved site through the replay server into a real FerretDB."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from crawl_support import SITE, article_paths, fetched, run_crawl
+
+from atnews_scraper.cli import main
+from atnews_scraper.config import Config
+from atnews_scraper.crawl.lock import CrawlLock
+from atnews_scraper.crawl.runner import lock_path
+from atnews_scraper.replay import ReplayServer
+
+ARTICLES = article_paths(SITE)
+
+
+def test_the_saved_site_has_articles_to_crawl() -> None:
+    assert len(ARTICLES) == 40
+
+
+@pytest.mark.slow
+def test_first_crawl_fetches_each_article_exactly_once(config: Config) -> None:
+    with ReplayServer(SITE) as server:
+        result = run_crawl(config, server.url)
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    assert {path: n for path, n in counts.items() if path in ARTICLES} == dict.fromkeys(ARTICLES, 1)
+    summary = result.summary
+    assert summary["status"] == "ok"
+    assert summary["mode"] == "full"
+    assert summary["article_pages"] == 40
+    assert summary["errors"] == {}
+    assert summary["requests"] == sum(counts.values())
+
+
+def test_unreachable_site_is_one_clear_line_within_a_minute(config: Config) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound, never listening: connections are refused
+        started = time.monotonic()
+        result = run_crawl(config, f"http://127.0.0.1:{port}/", timeout=60)
+    assert time.monotonic() - started < 60
+    assert result.code == 3
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        f"atnews crawl: error: cannot reach the site: http://127.0.0.1:{port}/robots.txt: "
+        "connection refused; check the network connection, or point --site-url at a mirror"
+    )
+    assert "Traceback" not in result.stderr
+    assert result.summary["status"] == "unreachable"
+    assert result.summary["exit_code"] == 3
+
+
+def test_an_overlapping_run_exits_at_once_with_code_4(config: Config) -> None:
+    path = lock_path(config)
+    with CrawlLock(path):
+        started = time.monotonic()
+        result = run_crawl(config, "http://127.0.0.1:9/")
+    assert time.monotonic() - started < 20
+    assert result.code == 4
+    assert result.stderr.strip() == (
+        f"atnews crawl: error: another crawl is already running (pid {__import__('os').getpid()}, "
+        f"lock {path}); this run did nothing: let that one finish"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "2024-02-30"], "--since: '2024-02-30' is not a date; use YYYY-MM-DD"),
+        (
+            ["--sources", "sitemaps,rss"],
+            "--sources: unknown source rss; give a comma-separated list of "
+            "sitemaps, feeds, listings, links",
+        ),
+        (["--max-pages", "0"], "--max-pages: must be greater than 0 (got 0)"),
+        (["--timeout", "-1"], "--timeout: must be greater than 0 (got -1)"),
+        (
+            ["--site-url", "www.afghanistantimes.af"],
+            "--site-url: 'www.afghanistantimes.af' is not an http(s) URL; expected e.g. "
+            "https://www.afghanistantimes.af/ or http://127.0.0.1:8080/",
+        ),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["crawl", "--var-dir", str(tmp_path), *args])
+    assert code == 2
+    assert capsys.readouterr().err == f"atnews crawl: error: {message}\n"
