@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from atnews_scraper.analysis.stats import TIME_GROUPINGS, Bucket
 from atnews_scraper.errors import ConfigError
@@ -43,7 +44,7 @@ def _plot_time(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     axes.set_xlabel(f"{by} (Kabul time)")
     axes.set_ylabel("articles")
-    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
 
 
@@ -56,6 +57,7 @@ def _plot_values(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
     axes.set_xlabel("articles")
     axes.set_ylabel(by)
     axes.margins(x=0.08)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="x", alpha=0.3)
 
 
