@@ -48,7 +48,7 @@ from atnews_scraper.urls import PageKind, UrlRules
 
 logger = logging.getLogger(__name__)
 
-KNOWN_RUN_STOP = 10  # incremental runs stop paging a listing after this many known articles
+KNOWN_RUN_STOP = 5  # incremental runs stop paging a listing after this many known articles
 ROBOTS_AGENT = "atnews"
 CATEGORY_PATH = re.compile(r"^/category/[^/]+/$")
 ARTICLE_KINDS = (PageKind.ARTICLE, PageKind.SHORTLINK)

@@ -1,0 +1,49 @@
+"""Incremental crawls: nothing new costs at most 5 requests; new and changed articles only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from crawl_support import SITE, article_paths, fetched, run_crawl, stored_as_by_a_first_crawl
+from pymongo.database import Database
+
+from atnews_scraper.config import Config
+from atnews_scraper.replay import ReplayServer
+from atnews_scraper.sitegen import default_site, write_site
+
+ARTICLES = article_paths(SITE)
+
+
+def test_second_crawl_with_nothing_new_makes_at_most_5_requests(
+    config: Config, database: Database
+) -> None:
+    assert stored_as_by_a_first_crawl(database, SITE) == 40
+    with ReplayServer(SITE) as server:
+        result = run_crawl(config, server.url)
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    assert sum(counts.values()) <= 5
+    assert not set(counts) & ARTICLES
+    summary = result.summary
+    assert (summary["mode"], summary["article_pages"], summary["errors"]) == ("incremental", 0, {})
+
+
+@pytest.mark.slow
+def test_new_and_changed_articles_are_the_only_article_pages_fetched(
+    config: Config, database: Database, tmp_path: Path
+) -> None:
+    stored_as_by_a_first_crawl(database, SITE)
+    site = default_site()
+    changed_slug = site.newest_first[20].slug
+    later = site.with_new_articles(3).with_changed_article(changed_slug)
+    snapshot = write_site(later, tmp_path / "site")
+    new_paths = {a.path for a in later.articles} - {a.path for a in site.articles}
+    assert len(new_paths) == 3
+    with ReplayServer(snapshot) as server:
+        result = run_crawl(config, server.url)
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    article_pages = {path: n for path, n in counts.items() if path in article_paths(snapshot)}
+    assert article_pages == dict.fromkeys(new_paths | {f"/{changed_slug}/"}, 1)
+    assert sum(counts.values()) - 4 <= 5
