@@ -292,12 +292,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _method_not_allowed(self) -> None:
         started = time.time()
         body = error_page(405)
+        self._log(started, 405, len(body), None)
         self.send_response(405)
         self.send_header("Allow", "GET, HEAD")
         self._send_body_headers(HTML, len(body))
         self.end_headers()
         self.wfile.write(body)
-        self._log(started, 405, len(body), None)
 
     do_POST = do_PUT = do_DELETE = do_PATCH = _method_not_allowed
 
@@ -306,38 +306,35 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.time()
         parts = urlsplit(self.path)
         path, query = parts.path or "/", parts.query
-        key = url_key(path, query)
-        fault = replay.choose_fault(key)
-        truncate = False
-        if fault is not None:
-            if fault.kind is FaultKind.DROP:
-                self.close_connection = True
-                self._drop()
-                self._log(started, 0, 0, fault)
-                return
-            if fault.kind is FaultKind.SLOW:
-                time.sleep(fault.delay)
-            truncate = fault.kind is FaultKind.TRUNCATE
+        fault = replay.choose_fault(url_key(path, query))
+        # Each request is logged before the client can see its answer, so a client that has
+        # its response can rely on the log holding it.
+        if fault is not None and fault.kind is FaultKind.DROP:
+            self._log(started, 0, 0, fault)
+            self.close_connection = True
+            self._drop()
+            return
+        if fault is not None and fault.kind is FaultKind.SLOW:
+            time.sleep(fault.delay)
+        truncate = fault is not None and fault.kind is FaultKind.TRUNCATE
         answer = self._faulty_answer(fault, path, query) or replay.answer(path, query, self.headers)
+        payload = b"" if head or answer.status == 304 else answer.body
+        if truncate:
+            payload = payload[: len(payload) // 2]
+        self._log(started, answer.status, len(payload), fault)
         self.send_response(answer.status)
         for name, value in answer.headers:
             self.send_header(name, value)
         if answer.status == 304:
             self.send_header("Content-Length", "0")
-            self.end_headers()
-            self._log(started, 304, 0, fault)
-            return
-        self._send_body_headers(answer.content_type, len(answer.body))
+        else:
+            self._send_body_headers(answer.content_type, len(answer.body))
         if truncate:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        sent = 0
-        if not head:
-            payload = answer.body[: len(answer.body) // 2] if truncate else answer.body
+        if payload:
             self.wfile.write(payload)
-            sent = len(payload)
-        self._log(started, answer.status, sent, fault)
 
     def _faulty_answer(self, fault: Fault | None, path: str, query: str) -> Answer | None:
         if fault is None:

@@ -166,8 +166,9 @@ def _dates(
     rng: random.Random, count: int, start: dt.datetime, end: dt.datetime
 ) -> list[dt.datetime]:
     span = (end - start).total_seconds()
-    moments = sorted(start + dt.timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
-    return [m.replace(second=0, microsecond=0) for m in moments]
+    moments = [start + dt.timedelta(seconds=rng.uniform(0, span)) for _ in range(count)]
+    # The newsroom publishes between 07:00 and 20:59 Kabul time.
+    return sorted(m.replace(hour=7 + m.hour % 14, second=0, microsecond=0) for m in moments)
 
 
 def _generate(
@@ -201,7 +202,8 @@ def _article(
     writer = None
     if kind == "opinions":
         writer = rng.choice(corpus.WRITERS)
-        title = f"{rng.choice(corpus.TOPICS).capitalize()}: {rng.choice(corpus.OPINION_OPENERS)}"
+        opener = rng.choice(corpus.OPINION_OPENERS).rstrip(".")
+        title = f"{rng.choice(corpus.TOPICS).capitalize()}: {opener}"
         lead_form = rng.choice(OPINION_LEAD_FORMS)
         paragraphs = (rng.choice(corpus.OPINION_OPENERS), *_paragraphs(rng, rng.randint(4, 9)))
     elif kind == "editorial":

@@ -163,21 +163,38 @@ class SiteSpec:
     def author(self, login: str) -> AuthorSpec:
         return next(a for a in self.authors if a.login == login)
 
+    @cached_property
+    def _archives(self) -> dict[tuple[str, str], tuple[ArticleSpec, ...]]:
+        """Newest-first articles of each ("category" | "tag" | "author", slug)."""
+        archives: dict[tuple[str, str], list[ArticleSpec]] = {}
+        for article in self.newest_first:
+            keys = [("category", c) for c in article.categories]
+            keys += [("tag", t) for t in article.tags] + [("author", article.author)]
+            for key in keys:
+                archives.setdefault(key, []).append(article)
+        return {key: tuple(articles) for key, articles in archives.items()}
+
     def in_category(self, slug: str) -> tuple[ArticleSpec, ...]:
-        return tuple(a for a in self.newest_first if slug in a.categories)
+        return self._archives.get(("category", slug), ())
 
     def with_tag(self, slug: str) -> tuple[ArticleSpec, ...]:
-        return tuple(a for a in self.newest_first if slug in a.tags)
+        return self._archives.get(("tag", slug), ())
 
     def by_author(self, login: str) -> tuple[ArticleSpec, ...]:
-        return tuple(a for a in self.newest_first if a.author == login)
+        return self._archives.get(("author", login), ())
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Index of each slug in publication order (oldest first)."""
+        return {a.slug: i for i, a in enumerate(reversed(self.newest_first))}
 
     def neighbours(self, article: ArticleSpec) -> tuple[ArticleSpec | None, ArticleSpec | None]:
         """(previous, next) in publication order, as the theme's post navigation shows."""
-        ordered = self.newest_first[::-1]
-        index = ordered.index(article)
-        previous = ordered[index - 1] if index > 0 else None
-        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        newest_first = self.newest_first
+        index = self._position[article.slug]  # oldest first
+        count = len(newest_first)
+        previous = newest_first[count - index] if index > 0 else None
+        following = newest_first[count - index - 2] if index + 1 < count else None
         return previous, following
 
     @property
