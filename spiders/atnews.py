@@ -82,6 +82,7 @@ class AtnewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AtnewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     # --- bookkeeping -----------------------------------------------------------------------
@@ -502,7 +503,8 @@ class AtnewsSpider(scrapy.Spider):
         exc = _exception(failure)
         request: Request = failure.request  # type: ignore[attr-defined]
         info = request.meta.get("atnews", {})
-        if isinstance(exc, IgnoreRequest) and "redirections" not in str(exc):
+        is_http_error = isinstance(exc, HttpError)
+        if isinstance(exc, IgnoreRequest) and not is_http_error and "redirections" not in str(exc):
             return  # off-site or robots.txt: counted by the middleware, not a failure
         if isinstance(exc, HttpError) and exc.response.status in GONE_STATUSES:
             self.count(f"errors/http_{exc.response.status}")
@@ -514,6 +516,18 @@ class AtnewsSpider(scrapy.Spider):
         logger.warning("failed: %s (%s)", request.url, describe(exc))
         if info.get("kind") == "sitemap" and "candidate" in info:
             yield from _some(self.candidate_sitemap_request(info["candidate"] + 1))
+
+    def on_dropped(self, request: Request) -> None:
+        """A redirect back to a URL of its own chain, dropped as a duplicate: a redirect loop."""
+        chain = request.meta.get("redirect_urls") or ()
+        if request.url not in chain:
+            return
+        info = request.meta.get("atnews", {})
+        self.count("errors/redirect_loop")
+        self.plan.state.fail(
+            info.get("url", request.url), info.get("kind", "article"), "redirect_loop"
+        )
+        logger.warning("failed: %s (redirect loop)", chain[0])
 
 
 def _exception(failure: Failure) -> BaseException:

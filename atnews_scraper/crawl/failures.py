@@ -6,6 +6,7 @@ from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -41,7 +42,10 @@ def error_kind(exc: BaseException) -> str:
         return "too_large"
     if isinstance(exc, IgnoreRequest):
         return "redirect_loop" if "redirections" in str(exc) else "ignored"
-    if isinstance(exc, tx_error.ConnectError | tx_error.ConnectionLost | ConnectionError):
+    if isinstance(
+        exc,
+        DownloadFailedError | tx_error.ConnectError | tx_error.ConnectionLost | ConnectionError,
+    ):
         return "connection"
     return type(exc).__name__.lower()
 

@@ -100,7 +100,13 @@ def build_summary(facts: RunFacts, stats: Mapping[str, Any]) -> dict[str, Any]:
         "errors": errors,
         "errors_total": sum(errors.values()),
         "skipped": _prefixed(stats, "atnews/skipped/"),
+        "discovery": {
+            f"{kind}/{name}": count
+            for kind in ("sitemaps", "feeds", "listings")
+            for name, count in _prefixed(stats, f"atnews/{kind}/").items()
+        },
         "retries": int(stats.get("retry/count", 0)),
+        "retry_after_honoured": int(stats.get("atnews/retry_after_honoured", 0)),
         "retried_from_last_run": int(stats.get("atnews/retried_from_last_run", 0)),
         "requests_per_new_article": round(requests / articles["new"], 2)
         if articles["new"]
