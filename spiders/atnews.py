@@ -519,7 +519,7 @@ class AtnewsSpider(scrapy.Spider):
 
     def on_dropped(self, request: Request) -> None:
         """A redirect back to a URL of its own chain, dropped as a duplicate: a redirect loop."""
-        chain = request.meta.get("redirect_urls") or ()
+        chain: list[str] = list(request.meta.get("redirect_urls") or [])
         if request.url not in chain:
             return
         info = request.meta.get("atnews", {})
