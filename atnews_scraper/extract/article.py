@@ -22,6 +22,7 @@ from atnews_scraper.extract.text import (
     content_hash,
     is_house_account,
     split_credits,
+    text_paragraphs,
     word_count,
 )
 from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
@@ -78,7 +79,8 @@ def extract_article(
         warnings.add("generic-fallback")
 
     _title(fields, theme, data, generic)
-    _body(fields, theme, generic, warnings)
+    plain_text = page.html if "not-html" in page.warnings else None
+    _body(fields, theme, generic, warnings, plain_text)
     _people(fields, theme, data, generic)
     _dates(fields, theme, data, generic)
     _sections(fields, theme, data, generic)
@@ -175,7 +177,11 @@ def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | 
 
 
 def _body(
-    fields: _Fields, theme: SahifaPage | None, generic: GenericPage, warnings: set[str]
+    fields: _Fields,
+    theme: SahifaPage | None,
+    generic: GenericPage,
+    warnings: set[str],
+    plain_text: str | None,
 ) -> None:
     paragraphs: list[str] = theme.paragraphs() if theme is not None else []
     source = "sahifa"
@@ -184,6 +190,9 @@ def _body(
         source = "trafilatura"
         if theme is not None and paragraphs:
             warnings.add("generic-fallback")
+    if not paragraphs and plain_text is not None:
+        paragraphs = text_paragraphs(plain_text)
+        source = "derived"
     credits = split_credits(paragraphs)
     fields.offer("body", "\n\n".join(credits.paragraphs), source)
     fields.offer("byline", credits.byline, source)

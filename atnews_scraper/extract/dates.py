@@ -36,7 +36,7 @@ _TEXT_DATES = (
     re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})\b"),
 )
 _TIME = re.compile(
-    r"(?:at\s+|,\s*|-\s*|\s)\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?:at\s+|,\s*|-\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?",
     re.IGNORECASE,
 )

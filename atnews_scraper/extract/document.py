@@ -12,6 +12,10 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 # Decompressed pages larger than this are refused: nothing real is that big, a zip bomb is.
 MAX_DECOMPRESSED = 64 * 1024 * 1024
+# Real article pages are 50 KB to 2 MB. Past this, bulk that is never text (inline data: URIs,
+# scripts, styles) is dropped, then the rest is cut, with a warning: extraction time stays
+# bounded and a record stays far below MongoDB's 16 MB document limit.
+MAX_HTML_CHARS = 3_000_000
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -46,6 +50,9 @@ _BINARY_MAGIC = (
     (b"RIFF", "a RIFF (WebP/WAV) file"),
     (b"\x7fELF", "an executable"),
 )
+_LATIN_CODEPAGES = ("cp125", "iso8859", "mac_", "cp437", "cp850", "cp858", "latin", "cp1006")
+_BULKY_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{2000,}")
+_BULKY_SCRIPT = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
@@ -83,6 +90,8 @@ def load_page(data: bytes | str, content_type: str | None = None) -> Page:
     if len(_TEXT_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
         raise ExtractionError("binary input: this is not a text or HTML page")
     text = _XML_DECLARATION.sub("", _CONTROL_CHARS.sub("", text), count=1)
+    if len(text) > MAX_HTML_CHARS:
+        text = _shrink(text, warnings)
     if "<" not in text[:65536]:
         warnings.add("not-html")
     parser = HTMLParser(huge_tree=True, remove_blank_text=False)
@@ -94,6 +103,23 @@ def load_page(data: bytes | str, content_type: str | None = None) -> Page:
     if too_deep:
         warnings.add("markup-too-deep")
     return Page(html=text, tree=tree, charset=charset, too_deep=too_deep, warnings=warnings)
+
+
+def _shrink(text: str, warnings: set[str]) -> str:
+    text = _BULKY_DATA_URI.sub("data:,", text)
+    text = _BULKY_SCRIPT.sub(_keep_json_ld, text)
+    if len(text) > MAX_HTML_CHARS:
+        cut = text.rfind("<", 0, MAX_HTML_CHARS)
+        text = text[: cut if cut > 0 else MAX_HTML_CHARS]
+        warnings.add("page-truncated")
+    return text
+
+
+def _keep_json_ld(match: re.Match[str]) -> str:
+    tag, attrs, content = match.groups()
+    if len(content) < 2000 or "ld+json" in attrs.lower():
+        return match.group(0)
+    return f"<{tag}{attrs}></{tag}>"
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str, bool]:
@@ -122,8 +148,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
     except UnicodeDecodeError:
         pass
     guess = _normalizer_guess(data)
-    if guess:
+    if guess and not _is_latin_codepage(guess):
         return data.decode(guess, errors="replace"), guess, True
+    # Latin-script single-byte pages are told apart badly by statistics (cp1257 for French);
+    # windows-1252 is what browsers assume for them.
     return data.decode("cp1252", errors="replace"), "cp1252", True
 
 
@@ -146,6 +174,11 @@ def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
         if charset not in result:
             result.append(charset)
     return result
+
+
+def _is_latin_codepage(charset: str) -> bool:
+    name = charset.lower().replace("-", "_")
+    return name.startswith(_LATIN_CODEPAGES) or name in {"latin_1", "ascii"}
 
 
 def _normalizer_guess(data: bytes) -> str | None:

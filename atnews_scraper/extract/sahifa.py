@@ -23,6 +23,29 @@ from atnews_scraper.record import CheckAlso, Image, Link
 # Landmarks by id and by class: found in a single pass over the tree.
 _IDS = frozenset({"the-post", "crumbs", "author-box", "check-also-box", "related_posts"})
 _CLASSES = frozenset({"post-tag", "post-navigation", "post-inner"})
+_ANY = frozenset({"div", "p", "span", "section", "strong", "h1", "h2", "h3", "time", "abbr", "a"})
+# Classes the field methods look up: the box each must be in ("" = the post outside its body),
+# and the elements it may be on.
+_MARK_CLASSES: dict[str, tuple[str, frozenset[str]]] = {
+    "post-inner": ("", _ANY),
+    "post-tag": ("", _ANY),
+    "post-navigation": ("", _ANY),
+    "entry": ("", frozenset({"div"})),
+    "post-title": ("", frozenset({"h1", "h2"})),
+    "post-meta": ("", frozenset({"p", "div"})),
+    "post-meta-author": ("", _ANY),
+    "post-cats": ("", _ANY),
+    "tie-date": ("", frozenset({"span", "time"})),
+    "updated": ("", frozenset({"span", "time", "abbr"})),
+    "fn": ("", _ANY),
+    "single-post-thumb": ("", _ANY),
+    "check-also-post": ("check-also-box", _ANY),
+    "post-previous": ("post-navigation", _ANY),
+    "post-next": ("post-navigation", _ANY),
+}
+# Classes that open a box of their own: what is inside them is not the post's.
+_BOX_CLASSES = frozenset({"entry", "post-tag", "post-navigation"})
+_CRUMB_DELIMITER = re.compile(r"\s[/»›>|]\s")
 _LANDMARK_XPATH = "|".join(
     [f"//*[@id='{i}']" for i in sorted(_IDS)]
     + [
@@ -74,9 +97,9 @@ def skip_in_body(tag: Tag) -> bool:
 class SahifaPage:
     """The fields of one Sahifa article page; `find` returns None on other markup."""
 
-    def __init__(self, soup: BeautifulSoup, landmarks: dict[str, Tag]) -> None:
+    def __init__(self, soup: BeautifulSoup, marks: dict[str, Tag]) -> None:
         self.soup = soup
-        self.marks = landmarks
+        self.marks = marks  # first element of each landmark id / class, see _MARK_CLASSES
 
     @classmethod
     def find(cls, page: Page) -> SahifaPage | None:
@@ -86,40 +109,23 @@ class SahifaPage:
         soup = BeautifulSoup(page.html, "lxml") if page.too_deep else _landmark_soup(page.tree)
         if soup is None:
             return None
-        landmarks = _landmarks(soup)
-        post = landmarks.get("the-post") or landmarks.get("post-inner")
-        if post is None or _entry(post) is None:
+        marks = _marks(soup)
+        post = marks.get("the-post") or marks.get("post-inner")
+        if post is None or "entry" not in marks:
             return None
-        landmarks.setdefault("the-post", post)
-        return cls(soup, landmarks)
-
-    # -- shared subtrees -----------------------------------------------------------------
+        marks.setdefault("the-post", post)
+        return cls(soup, marks)
 
     @cached_property
     def post(self) -> Tag:
         return self.marks["the-post"]
 
     @cached_property
-    def entry(self) -> Tag:
-        entry = _entry(self.post)
-        assert entry is not None  # checked by find()
-        return entry
-
-    @cached_property
-    def post_meta(self) -> Tag | None:
-        return _first(self.post, "post-meta", limit_to=("p", "div"))
-
-    @cached_property
     def blocks(self) -> Blocks:
-        return read_blocks(self.entry, skip_in_body)
-
-    # -- fields --------------------------------------------------------------------------
+        return read_blocks(self.marks["entry"], skip_in_body)
 
     def title(self) -> str | None:
-        h1 = self.post.find("h1")
-        if h1 is None:
-            h1 = _first(self.post, "post-title", limit_to=("h1", "h2"))
-        return clean_line(h1.get_text()) or None if h1 is not None else None
+        return _text(self.post.find("h1") or self.marks.get("post-title"))
 
     def paragraphs(self) -> list[str]:
         return self.blocks.paragraphs
@@ -128,27 +134,18 @@ class SahifaPage:
         return self.blocks.images
 
     def wp_author(self) -> str | None:
-        if self.post_meta is not None:
-            author = _first(self.post_meta, "post-meta-author")
-            link = author.find("a") if author is not None else None
-            if link is not None:
-                return clean_line(link.get_text()) or None
-        vcard = _first(self.post, "vcard")
-        fn = _first(vcard, "fn") if vcard is not None else None
-        return clean_line(fn.get_text()) or None if fn is not None else None
+        author = self.marks.get("post-meta-author")
+        link = author.find("a") if author is not None else None
+        return _text(link) or _text(self.marks.get("fn"))
 
     def updated_date(self) -> str | None:
-        updated = _first(self.post, "updated", limit_to=("span", "time", "abbr"))
-        return _text_or_attr(updated)
+        return _text_or_attr(self.marks.get("updated"))
 
     def tie_date(self) -> str | None:
-        root = self.post_meta if self.post_meta is not None else self.post
-        return _text_or_attr(_first(root, "tie-date", limit_to=("span", "time")))
+        return _text_or_attr(self.marks.get("tie-date"))
 
     def categories(self) -> list[str]:
-        if self.post_meta is None:
-            return []
-        cats = _first(self.post_meta, "post-cats")
+        cats = self.marks.get("post-cats")
         return _link_texts(cats.find_all("a")) if cats is not None else []
 
     def tags(self) -> list[str]:
@@ -166,22 +163,18 @@ class SahifaPage:
             if isinstance(node, Tag):
                 if "delimiter" in (node.get("class") or []):
                     continue
-                text = clean_line(node.get_text())
+                parts = [clean_line(node.get_text())]
             else:
-                text = clean_line(str(node))
-            for part in (text,) if isinstance(node, Tag) else re.split(r"\s[/»›>|]\s", text):
-                part = part.strip(" /»›>|")
-                if part:
-                    names.append(part)
+                parts = _CRUMB_DELIMITER.split(clean_line(str(node)))
+            names += [p for p in (part.strip(" /»›>|") for part in parts) if p]
         return names
 
     def check_also(self) -> CheckAlso | None:
-        box = self.marks.get("check-also-box")
-        post = _first(box, "check-also-post") if box is not None else None
+        post = self.marks.get("check-also-post")
         if post is None:
             return None
         heading = post.find(("h2", "h3"))
-        link = heading.find("a") if heading is not None else post.find("a")
+        link = heading.find("a") if heading is not None else None
         href = link.get("href") if link is not None else None
         if heading is None or not isinstance(href, str):
             return None
@@ -212,27 +205,23 @@ class SahifaPage:
         return self._neighbour("post-next")
 
     def lead_image(self) -> Image | None:
-        thumb = _first(self.post, "single-post-thumb")
+        thumb = self.marks.get("single-post-thumb")
         img = thumb.find("img") if thumb is not None else None
-        if img is None:
-            return None
-        src = image_source(img)
-        if src is None:
+        src = image_source(img) if img is not None else None
+        if img is None or src is None:
             return None
         alt = img.get("alt")
         return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
 
     def post_id(self) -> int | None:
-        body = self.soup.body
-        for tag, prefix in ((body, "postid-"), (self.post, "post-")):
+        for tag, prefix in ((self.soup.body, "postid-"), (self.post, "post-")):
             for cls in (tag.get("class") or []) if tag is not None else []:
                 if cls.startswith(prefix) and cls[len(prefix) :].isdigit():
                     return int(cls[len(prefix) :])
         return None
 
     def _neighbour(self, class_name: str) -> Link | None:
-        nav = self.marks.get("post-navigation")
-        box = _first(nav, class_name) if nav is not None else None
+        box = self.marks.get(class_name)
         link = box.find("a") if box is not None else None
         if link is None or not isinstance(link.get("href"), str):
             return None
@@ -268,30 +257,29 @@ def _is_post(element: HtmlElement) -> bool:
     return element.get("id") == "the-post" or "post-inner" in (element.get("class") or "").split()
 
 
-def _landmarks(soup: BeautifulSoup) -> dict[str, Tag]:
+def _marks(soup: BeautifulSoup) -> dict[str, Tag]:
+    """The first element of each landmark id and class, in one walk of the (small) tree. A class
+    counts only inside the box it belongs to (a related item's date is not the article's)."""
     found: dict[str, Tag] = {}
-    root = soup.body or soup
-    for tag in root.find_all(True):
+    stack: list[tuple[Tag, str]] = [(soup.body or soup, "")]
+    while stack:
+        tag, box = stack.pop()
         tag_id = tag.get("id")
-        if tag_id in _IDS and tag_id not in found:
-            found[str(tag_id)] = tag
-        classes = tag.get("class")
-        if classes:
-            for cls in classes:
-                if cls in _CLASSES and cls not in found:
-                    found[cls] = tag
+        if isinstance(tag_id, str) and tag_id in _IDS:
+            found.setdefault(tag_id, tag)
+            box = tag_id if tag_id != "the-post" else box
+        for cls in tag.get("class") or ():
+            owner = _MARK_CLASSES.get(cls)
+            if owner is not None and owner[0] == box and tag.name in owner[1]:
+                found.setdefault(cls, tag)
+                if cls in _BOX_CLASSES:
+                    box = cls
+        stack.extend((child, box) for child in reversed(tag.contents) if isinstance(child, Tag))
     return found
 
 
-def _entry(post: Tag) -> Tag | None:
-    return _first(post, "entry", limit_to=("div",))
-
-
-def _first(root: Tag | None, class_name: str, limit_to: tuple[str, ...] = ()) -> Tag | None:
-    if root is None:
-        return None
-    found = root.find(limit_to or True, class_=class_name)
-    return found if isinstance(found, Tag) else None
+def _text(tag: Tag | None) -> str | None:
+    return clean_line(tag.get_text()) or None if tag is not None else None
 
 
 def _text_or_attr(tag: Tag | None) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060]")
 _ALL_WHITE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _TRAILING_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 
 # Agency credits printed at the top of the body. Longest first, so "AT News Report" wins over
@@ -97,6 +98,11 @@ def clean_paragraph(text: str) -> str:
     text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """Plain text to paragraphs: blank lines separate them."""
+    return [p for p in (clean_paragraph(part) for part in _BLANK_LINE.split(text)) if p]
 
 
 def clean_line(text: str) -> str:
