@@ -21,10 +21,12 @@ from atnews_scraper.extract.text import (
     clean_line,
     content_hash,
     is_house_account,
+    looks_like_person,
     split_credits,
     text_paragraphs,
     word_count,
 )
+from atnews_scraper.extract.wordpress import WordPressMarkup, read_wordpress
 from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
@@ -70,6 +72,7 @@ def extract_article(
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
     generic = GenericPage(page.tree, record_url or url)
+    wordpress = read_wordpress(page.tree) if theme is None else None
     if theme is not None:
         method = "sahifa"
     elif data.article_type:
@@ -81,12 +84,12 @@ def extract_article(
     _title(fields, theme, data, generic)
     plain_text = page.html if "not-html" in page.warnings else None
     _body(fields, theme, generic, warnings, plain_text)
-    _people(fields, theme, data, generic)
+    _people(fields, theme, data, generic, wordpress)
     _dates(fields, theme, data, generic)
-    _sections(fields, theme, data, generic)
+    _sections(fields, theme, data, generic, wordpress)
     _links(fields, theme, rules, record_url)
     _images(fields, theme, data, generic, rules, record_url)
-    _post_id(fields, theme, data, url)
+    _post_id(fields, theme, data, url, wordpress)
 
     body = fields.get("body", "")
     language = detect_language(body) or _page_language(data)
@@ -186,7 +189,7 @@ def _body(
     paragraphs: list[str] = theme.paragraphs() if theme is not None else []
     source = "sahifa"
     if not paragraphs:
-        paragraphs = generic.result.paragraphs
+        paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         source = "trafilatura"
         if theme is not None and paragraphs:
             warnings.add("generic-fallback")
@@ -200,11 +203,24 @@ def _body(
     fields.offer("authors", credits.authors, source)
 
 
+def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
+    """trafilatura often keeps the page's headline as the first paragraph: not body text."""
+    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        return paragraphs[1:]
+    return paragraphs
+
+
 def _people(
-    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+    fields: _Fields,
+    theme: SahifaPage | None,
+    data: Structured,
+    generic: GenericPage,
+    wordpress: WordPressMarkup | None,
 ) -> None:
     if theme is not None:
         fields.offer("wp_author", theme.wp_author(), "sahifa")
+    if wordpress is not None:
+        fields.offer("wp_author", wordpress.author, "wordpress")
     fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
     fields.offer("wp_author", data.meta.get("author"), "meta")
     if theme is None:
@@ -213,7 +229,7 @@ def _people(
         meta_authors = data.meta_all.get("author", []) + data.meta_all.get("article:author", [])
         people = [a for a in meta_authors if not a.startswith("http") and not is_house_account(a)]
         fields.offer("authors", people, "meta")
-        people = [a for a in generic.result.authors if not is_house_account(a)]
+        people = [a for a in generic.result.authors if looks_like_person(a)]
         fields.offer("authors", people, "trafilatura")
     wp_author = fields.get("wp_author")
     if wp_author and not is_house_account(wp_author):
@@ -263,7 +279,11 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
 
 
 def _sections(
-    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
+    fields: _Fields,
+    theme: SahifaPage | None,
+    data: Structured,
+    generic: GenericPage,
+    wordpress: WordPressMarkup | None,
 ) -> None:
     if theme is not None:
         fields.offer("categories", theme.categories(), "sahifa")
@@ -278,6 +298,10 @@ def _sections(
     if theme is None:
         fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
         fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
+    if wordpress is not None:
+        fields.offer("categories", wordpress.categories, "wordpress")
+        fields.offer("tags", wordpress.tags, "wordpress")
+    if theme is None:
         fields.offer("categories", generic.result.categories, "trafilatura")
         fields.offer("tags", generic.result.tags, "trafilatura")
 
@@ -345,9 +369,17 @@ def _image_urls(tags: list[Tag], rules: UrlRules, base: str) -> list[str]:
     return urls
 
 
-def _post_id(fields: _Fields, theme: SahifaPage | None, data: Structured, url: str | None) -> None:
+def _post_id(
+    fields: _Fields,
+    theme: SahifaPage | None,
+    data: Structured,
+    url: str | None,
+    wordpress: WordPressMarkup | None,
+) -> None:
     if theme is not None:
         fields.offer("post_id", theme.post_id(), "sahifa")
+    if wordpress is not None:
+        fields.offer("post_id", wordpress.post_id, "wordpress")
     if data.shortlink:
         fields.offer("post_id", shortlink_post_id(data.shortlink), "meta")
     fields.offer("post_id", data.post_id, "json-ld")

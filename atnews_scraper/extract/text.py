@@ -128,6 +128,17 @@ def is_house_account(name: str) -> bool:
     return clean_line(name).casefold() in HOUSE_ACCOUNTS
 
 
+def looks_like_person(name: str) -> bool:
+    """Two to five capitalised words, not a house account: "Jane Doe", not "Posted" or "Staff"."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 5
+        and all(_NAME_WORD.match(w) for w in words)
+        and words[0][0].isupper()
+        and not is_house_account(name)
+    )
+
+
 @dataclass
 class Credits:
     """What the opening of the body says about who wrote it and where."""
