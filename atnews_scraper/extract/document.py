@@ -78,7 +78,7 @@ def load_page(data: bytes | str, content_type: str | None = None) -> Page:
     """Decode and parse a page once. Raises ExtractionError for empty or binary input."""
     warnings: set[str] = set()
     if isinstance(data, bytes):
-        data = _maybe_gunzip(data)
+        data = _maybe_gunzip(data, warnings)
         text, charset, guessed = decode_html(data, content_type)
         if guessed:
             warnings.add("charset-guessed")
@@ -188,11 +188,12 @@ def _normalizer_guess(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-def _maybe_gunzip(data: bytes) -> bytes:
+def _maybe_gunzip(data: bytes, warnings: set[str]) -> bytes:
+    """Inflate gzip bytes (a saved .gz page); a cut-off stream gives what it has, flagged."""
     if not data.startswith(b"\x1f\x8b"):
         return data
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         out = inflater.decompress(data, MAX_DECOMPRESSED)
     except zlib.error as exc:
         raise ExtractionError(f"corrupt gzip input: {exc}") from None
@@ -200,4 +201,8 @@ def _maybe_gunzip(data: bytes) -> bytes:
         raise ExtractionError(
             f"gzip input inflates past {MAX_DECOMPRESSED // 2**20} MB: refusing it"
         )
+    if not inflater.eof:
+        if len(out) < 64:
+            raise ExtractionError("corrupt gzip input: incomplete or truncated stream")
+        warnings.add("gzip-truncated")
     return out

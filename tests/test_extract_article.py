@@ -1,0 +1,233 @@
+"""extract_article on small pages written for one rule each (the saved pages in fixtures/pages
+cover whole real-looking pages)."""
+
+from __future__ import annotations
+
+import json
+
+from atnews_scraper.extract import EXTRACTOR_VERSION, extract_article
+from atnews_scraper.extract.article import strip_site_suffix
+from atnews_scraper.urls import UrlRules
+
+URL = "https://www.afghanistantimes.af/a-story/"
+
+
+def sahifa(entry: str, *, head: str = "", meta: str = "", after: str = "") -> str:
+    return f"""<html><head>{head}</head><body class="single postid-42">
+<div id="crumbs"><a href="/">Home</a> <span class="delimiter">/</span>
+<a href="/category/opinions/">Opinions</a> <span class="delimiter">/</span>
+<span class="current">The title</span></div>
+<article id="the-post" class="post-listing post-42"><div class="post-inner">
+<h1 class="name post-title entry-title"><span itemprop="name">The title</span></h1>
+<p class="post-meta">{meta}</p>
+<div class="entry">{entry}</div></div></article>{after}</body></html>"""
+
+
+def test_body_block_rules() -> None:
+    entry = """
+    <div class="share-post">Share</div>
+    <p>Kabul: First line<br>second line.</p>
+    <h2>A sub-heading</h2>
+    <ul><li>One</li><li>Two <b>bold</b></li></ul>
+    <table><tr><th>Province</th><th>Cases</th></tr><tr><td>Herat</td><td>12</td></tr></table>
+    <blockquote><p>Quoted one.</p><p>Quoted two.</p></blockquote>
+    <div class="e3lan e3lan-in-post1">Advertisement</div>
+    <script>document.write("x")</script><style>p{}</style>
+    <figure><img src="/wp-content/uploads/a.jpg"><figcaption>A caption</figcaption></figure>
+    <p>Text&nbsp;with   spaces and &amp; entities.</p>
+    <section id="related_posts"><div class="related-item">
+      <h3><a href="/r/">Related</a></h3></div></section>
+    <div class="page-link">Pages: 1 2</div><span class="edit-link">Edit</span>
+    <p>   </p>
+    """
+    record = extract_article(sahifa(entry), URL)
+    assert record["body"] == (
+        "Kabul: First line\nsecond line.\n\nA sub-heading\n\nOne\n\nTwo bold\n\n"
+        "Province | Cases\n\nHerat | 12\n\nQuoted one.\n\nQuoted two.\n\n"
+        "Text with spaces and & entities."
+    )
+    assert record["related"] == [{"title": "Related", "url": "https://www.afghanistantimes.af/r/"}]
+    assert record["word_count"] == 26
+
+
+def test_images_prefer_lazy_sources_and_skip_noscript_copies_and_ads() -> None:
+    entry = """
+    <p><img src="data:image/gif;base64,R0lGOD" data-src="/wp-content/uploads/real.jpg">
+    <noscript><img src="/wp-content/uploads/real.jpg"></noscript></p>
+    <p><img data-lazy-src="https://afghanistantimes.af/wp-content/uploads/two.png" src="/blank.gif">
+    <img src="/wp-content/uploads/real.jpg"></p>
+    <div class="e3lan"><img src="/wp-content/uploads/ad.jpg"></div>
+    <p>Text.</p>
+    """
+    record = extract_article(sahifa(entry), URL)
+    assert record["images"] == [
+        "https://www.afghanistantimes.af/wp-content/uploads/real.jpg",
+        "https://www.afghanistantimes.af/wp-content/uploads/two.png",
+    ]
+
+
+def test_opinion_by_line_author_and_house_wp_author() -> None:
+    meta = '<span class="post-meta-author"><a href="/author/admin/">admin </a></span>'
+    entry = "<p>By Jane Doe KABUL: The writer argues.</p><p>More.</p>"
+    record = extract_article(sahifa(entry, meta=meta), URL)
+    assert (record["authors"], record["wp_author"], record["byline"], record["dateline"]) == (
+        ["Jane Doe"],
+        "admin",
+        None,
+        "Kabul",
+    )
+    assert record["body"] == "KABUL: The writer argues.\n\nMore."
+
+
+def test_wp_author_who_is_a_person_is_the_author() -> None:
+    meta = '<span class="post-meta-author"><a href="/author/zh/">Zainab Hashimi</a></span>'
+    record = extract_article(sahifa("<p>Text.</p>", meta=meta), URL)
+    assert (record["authors"], record["wp_author"]) == (["Zainab Hashimi"], "Zainab Hashimi")
+    assert record["extraction"]["sources"]["authors"] == "sahifa"
+
+
+def test_yoast_graph_dates_and_sections_on_a_sahifa_page() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "Article",
+                "@id": URL + "#article",
+                "headline": "The title (shortened by Yoast)",
+                "datePublished": "2023-05-01T06:30:00+00:00",
+                "dateModified": "2023-05-02T08:00:00+00:00",
+                "author": {"@id": "https://www.afghanistantimes.af/#/schema/person/1"},
+                "articleSection": ["Opinions"],
+                "keywords": ["Water", "Kabul"],
+            },
+            {
+                "@type": "Person",
+                "@id": "https://www.afghanistantimes.af/#/schema/person/1",
+                "name": "admin",
+            },
+            {"@type": "WebPage", "@id": URL, "url": URL},
+        ],
+    }
+    head = (
+        '<script type="application/ld+json" class="yoast-schema-graph">'
+        + json.dumps(graph)
+        + '</script><link rel="canonical" href="http://afghanistantimes.af/a-story">'
+    )
+    meta = '<span class="tie-date">May 1, 2023</span>'
+    record = extract_article(sahifa("<p>Text.</p>", head=head, meta=meta), None)
+    assert record["url"] == URL
+    assert record["title"] == "The title"
+    assert record["published_at"] == "2023-05-01T11:00:00+04:30"
+    assert record["modified_at"] == "2023-05-02T12:30:00+04:30"
+    assert record["date_precision"] == "datetime"
+    assert (record["wp_author"], record["authors"]) == ("admin", [])
+    assert (record["categories"], record["tags"]) == (["Opinions"], ["Water", "Kabul"])
+    assert record["breadcrumbs"] == ["Home", "Opinions", "The title"]
+    assert record["extraction"] == {
+        "method": "sahifa",
+        "sources": {
+            "body": "sahifa",
+            "breadcrumbs": "sahifa",
+            "categories": "json-ld",
+            "content_hash": "derived",
+            "date_precision": "json-ld",
+            "modified_at": "json-ld",
+            "post_id": "sahifa",
+            "published_at": "json-ld",
+            "tags": "json-ld",
+            "title": "sahifa",
+            "url": "meta",
+            "word_count": "derived",
+            "wp_author": "json-ld",
+        },
+        "warnings": [],
+        "version": EXTRACTOR_VERSION,
+    }
+
+
+OTHER_SITE = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
+<title>Floods hit the valley | The Daily Example</title>
+<meta property="og:site_name" content="The Daily Example">
+<meta property="og:title" content="Floods hit the valley | The Daily Example">
+<meta property="og:url" content="https://news.example.org/world/floods-hit-the-valley?utm_source=x">
+<meta property="og:image" content="/img/floods.jpg">
+<meta property="article:published_time" content="2024-03-05T09:00:00Z">
+<meta property="article:section" content="World">
+<meta property="article:tag" content="Floods"><meta property="article:tag" content="Weather">
+<meta name="author" content="Sam Reporter">
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<main><article><h1>Floods hit the valley</h1>
+<p>Heavy rain has flooded dozens of villages in the valley, officials said on Tuesday, and
+thousands of families have left their homes for higher ground.</p>
+<p>Rescue teams used boats to reach people trapped on rooftops, and the army sent helicopters
+with food and drinking water to the worst-hit districts.</p>
+<p>The weather service said more rain was expected over the weekend and warned people living
+near rivers to stay alert and follow the instructions of local authorities.</p>
+</article></main>
+<footer><p>Copyright The Daily Example. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_generic_page_of_another_news_site() -> None:
+    record = extract_article(OTHER_SITE, "https://news.example.org/world/floods-hit-the-valley")
+    assert record["url"] == "https://news.example.org/world/floods-hit-the-valley"
+    assert record["title"] == "Floods hit the valley"
+    assert record["body"].split("\n\n")[0].startswith("Heavy rain has flooded dozens of villages")
+    assert len(record["body"].split("\n\n")) == 3
+    assert record["authors"] == ["Sam Reporter"]
+    assert record["published_at"] == "2024-03-05T13:30:00+04:30"
+    assert (record["categories"], record["tags"]) == (["World"], ["Floods", "Weather"])
+    assert record["lead_image"] == {"url": "https://news.example.org/img/floods.jpg", "alt": None}
+    assert record["language"] == "en"
+    assert record["extraction"]["method"] == "generic"
+    assert record["extraction"]["warnings"] == ["generic-fallback"]
+    assert record["extraction"]["sources"]["body"] == "trafilatura"
+
+
+def test_structured_method_when_json_ld_article_and_no_theme() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Floods hit the valley",
+        "datePublished": "2024-03-05",
+        "author": [
+            {"@type": "Person", "name": "Sam Reporter"},
+            {"@type": "Organization", "name": "Staff"},
+        ],
+    }
+    html = OTHER_SITE.replace(
+        "</head>", f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+    )
+    record = extract_article(html, "https://news.example.org/world/floods-hit-the-valley")
+    assert record["extraction"]["method"] == "structured"
+    assert record["extraction"]["warnings"] == []
+    assert (record["published_at"], record["date_precision"]) == (
+        "2024-03-05T00:00:00+04:30",
+        "date",
+    )
+    assert (record["authors"], record["wp_author"]) == (["Sam Reporter"], "Sam Reporter")
+
+
+def test_site_url_of_a_crawl_maps_to_the_primary_host() -> None:
+    rules = UrlRules(site_url="http://127.0.0.1:8765/")
+    html = sahifa(
+        "<p>Text.</p>",
+        after='<section id="check-also-box"><div class="check-also-post"><h2 class="post-title">'
+        '<a href="/other-story/">Other story</a></h2><p>Excerpt ...</p></div></section>',
+    )
+    record = extract_article(html, "http://127.0.0.1:8765/a-story/", rules=rules)
+    assert record["url"] == URL
+    assert record["check_also"] == {
+        "title": "Other story",
+        "url": "https://www.afghanistantimes.af/other-story/",
+        "excerpt": "Excerpt",
+    }
+
+
+def test_strip_site_suffix() -> None:
+    assert strip_site_suffix("Title - Afghanistan Times") == "Title"
+    assert strip_site_suffix("Title | Afghanistan Times") == "Title"
+    assert strip_site_suffix("Editorial: A - B") == "Editorial: A - B"
+    assert strip_site_suffix("Story – The Daily", "The Daily") == "Story"
+    assert strip_site_suffix(None) is None
