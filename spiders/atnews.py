@@ -7,12 +7,13 @@ item pipelines. Discovery, each source switchable (``CrawlOptions.sources``):
   an index's child sitemaps are skipped when their ``lastmod`` has not moved since last run.
 - ``feeds``: ``/feed/`` (and, on deep runs, each category's feed).
 - ``listings``: the home page, then (on deep runs) every category listing with its pagination;
-  incremental runs stop paging after KNOWN_RUN_STOP already-stored articles in a row.
+  paging stops after KNOWN_RUN_STOP articles in a row that are stored or already requested.
 - ``links``: each article's Check Also, related and previous / next links.
 
-A run is *deep* (category listings and feeds too) when it is ``--full``, when the store is empty,
-or when no sitemap could be read. Known articles are fetched only when a sitemap ``lastmod`` is
-newer than the stored copy, or with ``--refresh``.
+Sources run in phases (see ``on_idle``): sitemaps and the feed, then the home page listing, then
+the category listings and feeds on *deep* runs: ``--full``, or when no sitemap could be read.
+Known articles are fetched only when a sitemap ``lastmod`` is newer than the stored copy, or
+with ``--refresh``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from atnews_scraper.urls import PageKind, UrlRules
 
 logger = logging.getLogger(__name__)
 
-KNOWN_RUN_STOP = 5  # incremental runs stop paging a listing after this many known articles
+KNOWN_RUN_STOP = 5  # listings stop paging after this many known articles in a row
 ROBOTS_AGENT = "atnews"
 CATEGORY_PATH = re.compile(r"^/category/[^/]+/$")
 ARTICLE_KINDS = (PageKind.ARTICLE, PageKind.SHORTLINK)
@@ -71,6 +72,7 @@ class AtnewsSpider(scrapy.Spider):
         self.robots_agent = ROBOTS_AGENT
         self.unreachable: str | None = None  # "URL: error" when the site could not be reached
         self.sitemap_read = False
+        self.home_started = False
         self.deep_started = False
         self.categories: dict[str, None] = {}
         self.requests_made = 0
@@ -99,7 +101,7 @@ class AtnewsSpider(scrapy.Spider):
 
     @property
     def deep(self) -> bool:
-        return self.plan.full or not self.sitemap_read
+        return self.plan.options.full or not self.sitemap_read
 
     def count(self, key: str, amount: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -152,7 +154,7 @@ class AtnewsSpider(scrapy.Spider):
             self.count("skipped/offsite")
             return None
         mark = self.plan.state.marks.get(url)
-        headers = mark.conditional_headers() if mark and not self.plan.full else None
+        headers = mark.conditional_headers() if mark and not self.plan.options.full else None
         priority = {"sitemap": PRIORITY_SITEMAP, "feed": PRIORITY_FEED}.get(
             page_kind, PRIORITY_LISTING
         )
@@ -250,12 +252,6 @@ class AtnewsSpider(scrapy.Spider):
             request = self.discovery_request("/feed/", self.parse_feed, "feed", "start")
             if request is not None:
                 yield request
-        if "listings" in self.sources:
-            request = self.discovery_request(
-                "/", self.parse_listing, "listing", "start", known_run=0, home=True
-            )
-            if request is not None:
-                yield request
 
     def candidate_sitemap_request(self, index: int) -> Request | None:
         if index >= len(SITEMAP_CANDIDATES):
@@ -283,22 +279,31 @@ class AtnewsSpider(scrapy.Spider):
                 yield request
 
     def on_idle(self) -> None:
-        """When the cheap sources are done: go deep (categories) if this run needs it."""
-        if self.deep_started or self.unreachable or not self.deep or not self.categories:
+        """Discovery in phases, each when the previous one is done: sitemaps and the feed first,
+        then the home page listing (which can stop early as it meets articles already known or
+        requested), then category listings and feeds when this run needs them (--full, or no
+        sitemap could be read)."""
+        if self.unreachable:
             return
-        self.deep_started = True
         requests: list[Request | None] = []
-        for url in self.categories:
-            if "listings" in self.sources:
-                requests.append(
-                    self.discovery_request(
-                        url, self.parse_listing, "listing", "category", known_run=0
+        if not self.home_started and "listings" in self.sources:
+            self.home_started = True
+            requests.append(
+                self.discovery_request("/", self.parse_listing, "listing", "start", known_run=0)
+            )
+        elif not self.deep_started and self.deep and self.categories:
+            self.deep_started = True
+            for url in self.categories:
+                if "listings" in self.sources:
+                    requests.append(
+                        self.discovery_request(
+                            url, self.parse_listing, "listing", "category", known_run=0
+                        )
                     )
-                )
-            if "feeds" in self.sources:
-                requests.append(
-                    self.discovery_request(url + "feed/", self.parse_feed, "feed", "category")
-                )
+                if "feeds" in self.sources:
+                    requests.append(
+                        self.discovery_request(url + "feed/", self.parse_feed, "feed", "category")
+                    )
         scheduled = [r for r in requests if r is not None]
         assert self.crawler.engine is not None
         for request in scheduled:
@@ -372,7 +377,7 @@ class AtnewsSpider(scrapy.Spider):
             return None
         mark = self.plan.state.marks.get(url)
         unchanged = mark is not None and mark.lastmod is not None and lastmod is not None
-        if unchanged and not self.plan.full and lastmod <= mark.lastmod:  # type: ignore[operator,union-attr]
+        if unchanged and not self.plan.options.full and lastmod <= mark.lastmod:  # type: ignore[operator,union-attr]
             self.count("skipped/sitemap_unchanged")
             return None
         return self.discovery_request(
@@ -418,13 +423,14 @@ class AtnewsSpider(scrapy.Spider):
         known_run = info.get("known_run", 0)
         for href in page.article_links:
             canonical = self.rules.canonical(href)
-            known_run = known_run + 1 if canonical in self.plan.known else 0
+            seen = canonical in self.plan.known or canonical in self.scheduled
+            known_run = known_run + 1 if seen else 0
             yield from _some(self.article_request(canonical, "listing"))
         if info.get("page", 1) == 1:
             self.remember(response)
         if not page.next_page or not self.rules.is_own(page.next_page):
             return
-        if not self.plan.full and known_run >= KNOWN_RUN_STOP:
+        if not self.plan.options.full and known_run >= KNOWN_RUN_STOP:
             self.count("listings/stopped_at_known")
             return
         yield from _some(

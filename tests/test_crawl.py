@@ -31,7 +31,7 @@ def test_first_crawl_fetches_each_article_exactly_once(config: Config) -> None:
     assert {path: n for path, n in counts.items() if path in ARTICLES} == dict.fromkeys(ARTICLES, 1)
     summary = result.summary
     assert summary["status"] == "ok"
-    assert summary["mode"] == "full"
+    assert summary["mode"] == "first"
     assert summary["article_pages"] == 40
     assert summary["errors"] == {}
     assert summary["requests"] == sum(counts.values())

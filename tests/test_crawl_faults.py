@@ -75,7 +75,7 @@ def test_faults_are_counted_and_the_crawl_goes_on(
         f"drop@{f}",
     ]
     with ReplayServer(site, faults=faults) as server:
-        result = run_crawl(config, server.url, "--timeout", "1")
+        result = run_crawl(config, server.url, "--full", "--timeout", "1")
         counts = fetched(server.requests)
     assert result.code == 0, result.stderr
     summary = result.summary

@@ -22,6 +22,8 @@ class CrawlPlan:
         return UrlRules(hosts=self.options.hosts, site_url=self.options.site_url)
 
     @property
-    def full(self) -> bool:
-        """Walk everything: asked for, or nothing is stored yet (the first run)."""
-        return self.options.full or not self.known
+    def mode(self) -> str:
+        """ "full" (--full), "first" (nothing stored yet) or "incremental"."""
+        if self.options.full:
+            return "full"
+        return "incremental" if self.known else "first"

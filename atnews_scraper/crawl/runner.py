@@ -134,7 +134,7 @@ def run_crawl(
         log_file = options.log_file or config.log_dir / "crawl.log"
         terminal, progress = _terminal_handler()
         file_handler = setup_logging(log_file, terminal)
-        mode = "full" if plan.full else "incremental"
+        mode = plan.mode
         tell(
             f"crawling {options.site_url} ({mode}, {len(plan.known)} articles known, "
             f"{len(plan.state.retryable())} failed URLs to retry); log: {log_file}"

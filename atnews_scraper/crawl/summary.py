@@ -28,7 +28,7 @@ class RunFacts:
     started_at: dt.datetime
     finished_at: dt.datetime
     site_url: str
-    mode: str  # "full" or "incremental"
+    mode: str  # "full", "first" or "incremental"
     refresh: bool
     since: dt.date | None
     max_pages: int | None
