@@ -26,6 +26,16 @@ from atnews_scraper.urls import UrlRules
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 NAMES = sorted(p.name.removesuffix(".html.gz") for p in PAGES.glob("*.html.gz"))
+
+
+def _source(name: str) -> str:
+    meta = json.loads((PAGES / f"{name}.meta.json").read_text(encoding="utf-8"))
+    return str(meta.get("source"))
+
+
+# Pages written from _specs/ by _author.py; recorded pages (`atnews fixtures record`) are reviewed
+# by a person and checked by `atnews fixtures check` only, since their markup is the live site's.
+AUTHORED = [name for name in NAMES if _source(name) == "authored"]
 RULES = UrlRules()
 KABUL = timezone(timedelta(hours=4, minutes=30))
 HOUSE_ACCOUNTS = {
@@ -236,7 +246,7 @@ def test_catalogue_has_enough_pages_each_complete() -> None:
     for kind in ("meta", "expected"):
         stray = {p.name.removesuffix(f".{kind}.json") for p in PAGES.glob(f"*.{kind}.json")}
         assert stray == set(NAMES), kind
-    assert {p.stem for p in (PAGES / "_specs").glob("*.json")} == set(NAMES)
+    assert {p.stem for p in (PAGES / "_specs").glob("*.json")} == set(AUTHORED)
 
 
 def test_every_listed_variation_is_covered() -> None:
@@ -247,10 +257,13 @@ def test_every_listed_variation_is_covered() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_meta_record_and_size(name: str) -> None:
     _, meta, expected, size = page(name)
-    assert set(meta) == {"url", "saved_at", "source", "covers", "notes"}
-    assert meta["saved_at"] == "2026-11-27"
+    assert {"url", "saved_at", "source", "covers", "notes"} <= set(meta)
+    assert datetime.strptime(meta["saved_at"], "%Y-%m-%d")
     assert meta["source"] in ("authored", "recorded")
-    assert 40_000 <= size <= 120_000
+    assert isinstance(meta["covers"], list)
+    if meta["source"] == "authored":
+        assert meta["covers"]
+        assert 40_000 <= size <= 120_000
     assert tuple(expected) == RECORD_FIELDS
     assert expected["word_count"] == len(expected["body"].split())
     flat = " ".join(unicodedata.normalize("NFC", expected["body"]).split())
@@ -259,7 +272,7 @@ def test_meta_record_and_size(name: str) -> None:
     assert expected["language"] == "en"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", AUTHORED)
 def test_expected_body_and_credits_match_the_page(name: str) -> None:
     soup, _, expected, _ = page(name)
     blocks = blocks_of(container_of(soup))
@@ -287,7 +300,7 @@ def test_expected_body_and_credits_match_the_page(name: str) -> None:
         assert expected["dateline"] is None
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", AUTHORED)
 def test_expected_fields_match_the_page(name: str) -> None:
     soup, meta, expected, _ = page(name)
     kind = layout(soup)
