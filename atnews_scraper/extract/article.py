@@ -144,6 +144,9 @@ def _url(fields: _Fields, data: Structured, url: str | None, rules: UrlRules) ->
             canonical = rules.canonical(value, base=url)
             fields.offer("url", canonical, source)
             return canonical
+    if url:  # not a web address (a saved file's file:// URI): kept as given
+        fields.offer("url", url, "url")
+        return url
     return ""
 
 
