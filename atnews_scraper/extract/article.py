@@ -12,7 +12,7 @@ from typing import Any
 from bs4 import Tag
 
 from atnews_scraper.extract.dates import DateValue, parse_date
-from atnews_scraper.extract.document import load_page
+from atnews_scraper.extract.document import Page, load_page
 from atnews_scraper.extract.generic import GenericPage
 from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.sahifa import SahifaPage, image_source
@@ -64,10 +64,20 @@ def extract_article(
 ) -> ArticleRecord:
     """The record of one article page. Raises ExtractionError only for input that cannot be a
     page at all (empty, binary); anything else gives a record, with warnings when in doubt."""
-    page = load_page(html, content_type)
-    rules = rules or UrlRules()
+    return _extract(load_page(html, content_type), url, rules or UrlRules(), use_theme=True)
+
+
+def extract_without_theme(
+    html: bytes | str, url: str | None = None, *, rules: UrlRules | None = None
+) -> ArticleRecord:
+    """The record the generic path gives when the theme rules are switched off: what a redesign
+    would get. For measuring the fallback (benchmarks/eval_extraction.py)."""
+    return _extract(load_page(html), url, rules or UrlRules(), use_theme=False)
+
+
+def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> ArticleRecord:
     data = read_structured(page.tree)
-    theme = SahifaPage.find(page)
+    theme = SahifaPage.find(page) if use_theme else None
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
@@ -402,4 +412,4 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-__all__ = ["EXTRACTOR_VERSION", "extract_article", "strip_site_suffix"]
+__all__ = ["EXTRACTOR_VERSION", "extract_article", "extract_without_theme", "strip_site_suffix"]
