@@ -132,3 +132,13 @@ def test_bad_export_input_is_one_line(
     assert main(["export", str(out), "--format", "csv", "--filter", '{"$out": "x"}', *store]) == 2
     assert capsys.readouterr().err.startswith("atnews export: error: --filter: $out is not allowed")
     assert not out.exists()
+
+
+def test_progress_on_a_terminal_does_not_change_the_file(
+    store: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("atnews_scraper.commands.export.progress_enabled", lambda: True)
+    out = tmp_path / "progress.csv"
+    argv = ["export", str(out), "--format", "csv", "--fields", "post_id", "--until", "2022-09-20"]
+    assert main([*argv, *store]) == 0
+    assert out.read_text(encoding="utf-8") == "post_id\n101\n102\n103\n"
