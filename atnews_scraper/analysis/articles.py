@@ -10,7 +10,6 @@ from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
 from atnews_scraper.analysis.fields import projection, select_fields
-from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.store import ARTICLES
 
@@ -61,18 +60,6 @@ def find_documents(
         raise refused(exc) from None
     finally:
         cursor.close()
-
-
-def find_records(
-    database: Database,
-    query: Mapping[str, Any],
-    fields: Sequence[str] | None,
-    sort: Sequence[tuple[str, int]] = DEFAULT_SORT,
-    limit: int = 0,
-) -> Iterator[dict[str, Any]]:
-    """Like find_documents, as JSON-ready records (dates as ISO 8601 in Kabul time)."""
-    for document in find_documents(database, query, fields, sort, limit):
-        yield document_to_record(document)
 
 
 def count_matching(database: Database, query: Mapping[str, Any]) -> int:

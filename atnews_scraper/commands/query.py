@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atnews_scraper.analysis.articles import count_matching, find_records
+from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import parse_filter
 from atnews_scraper.analysis.formatting import FORMATS, write_rows
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.document import document_to_record
 from atnews_scraper.store import open_database
 
 DEFAULT_FIELDS = "published_at,title,url"
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print("[]")
         return 0
-    rows = find_records(database, query, fields, sort, limit)
+    documents = find_documents(database, query, fields, sort, limit)
+    rows = (document_to_record(document) for document in documents)
     shown = min(total, limit) if limit else total
     title = f"{shown} of {total} articles" if shown < total else f"{total} articles"
     write_rows(rows, fields, args.format, sys.stdout, title=title)
