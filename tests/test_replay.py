@@ -237,6 +237,27 @@ def test_a_recorded_site_is_served_the_same_way(tmp_path: Path) -> None:
     assert (tmp_path / "some-story" / "index.html.gz").is_file()
 
 
+def test_a_recorded_response_keeps_its_validators(tmp_path: Path) -> None:
+    writer = SnapshotWriter(tmp_path, "https://www.afghanistantimes.af/")
+    headers = {
+        "content-type": "text/html; charset=UTF-8",
+        "Last-Modified": "Thu, 15 Sep 2022 05:50:00 GMT",
+        "ETag": '"abc123"',
+        "Set-Cookie": "session=1",
+    }
+    writer.add_recorded("/story/", 200, headers, b"<p>live</p>")
+    writer.add_recorded("/?p=7", 301, {"Location": "https://www.afghanistantimes.af/story/"}, b"")
+    writer.write()
+    with ReplayServer(tmp_path) as replay:
+        status, response, body = fetch(replay, "/story/")
+        assert (status, body) == (200, b"<p>live</p>")
+        assert response.getheader("ETag") == '"abc123"'
+        assert response.getheader("Last-Modified") == "Thu, 15 Sep 2022 05:50:00 GMT"
+        assert response.getheader("Set-Cookie") is None
+        assert fetch(replay, "/story/", headers={"If-None-Match": '"abc123"'})[0] == 304
+        assert fetch(replay, "/?p=7")[1].getheader("Location") == f"{replay.url}story/"
+
+
 @pytest.mark.parametrize(
     ("key", "content_type", "name"),
     [

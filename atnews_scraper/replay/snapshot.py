@@ -32,7 +32,8 @@ import datetime as dt
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,24 @@ class SnapshotWriter:
             gzip=compress,
         )
         self.entries[key] = entry
+        return entry
+
+    def add_recorded(
+        self,
+        key: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        compress: bool = True,
+    ) -> Entry:
+        """Store a response as fetched from a live server, keeping the headers that matter."""
+        found = {name.lower(): value for name, value in headers.items()}
+        if status in REDIRECT_STATUSES:
+            return self.add_redirect(key, found.get("location", "/"), status)
+        content_type = found.get("content-type", "application/octet-stream")
+        entry = self.add(key, body, content_type, status=status, compress=compress)
+        entry = replace(entry, last_modified=found.get("last-modified"), etag=found.get("etag"))
+        self.entries[url_key(*split_key(key))] = entry
         return entry
 
     def add_redirect(self, key: str, location: str, status: int = 301) -> Entry:
