@@ -21,7 +21,7 @@ from atnews_scraper.extract.text import clean_line, strip_ellipsis
 from atnews_scraper.record import CheckAlso, Image, Link
 
 # Landmarks by id and by class: found in a single pass over the tree.
-_IDS = frozenset({"the-post", "crumbs", "author-box", "check-also-box", "related_posts"})
+_IDS = frozenset({"the-post", "crumbs", "check-also-box", "related_posts"})
 _CLASSES = frozenset({"post-tag", "post-navigation", "post-inner"})
 _ANY = frozenset({"div", "p", "span", "section", "strong", "h1", "h2", "h3", "time", "abbr", "a"})
 # Classes the field methods look up: the box each must be in ("" = the post outside its body),
@@ -46,13 +46,6 @@ _MARK_CLASSES: dict[str, tuple[str, frozenset[str]]] = {
 # Classes that open a box of their own: what is inside them is not the post's.
 _BOX_CLASSES = frozenset({"entry", "post-tag", "post-navigation"})
 _CRUMB_DELIMITER = re.compile(r"\s[/»›>|]\s")
-_LANDMARK_XPATH = "|".join(
-    [f"//*[@id='{i}']" for i in sorted(_IDS)]
-    + [
-        f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
-        for c in sorted(_CLASSES)
-    ]
-)
 # Inside the body, never article text.
 _SKIP_IDS = frozenset(
     {"related_posts", "author-box", "check-also-box", "jp-relatedposts", "comments", "respond"}
@@ -240,7 +233,7 @@ def image_source(img: Tag) -> str | None:
 
 def _landmark_soup(tree: HtmlElement) -> BeautifulSoup | None:
     """The page's landmarks (outermost first, in document order) re-read by BeautifulSoup."""
-    found = tree.xpath(_LANDMARK_XPATH)
+    found = [e for e in tree.iter(etree.Element) if _is_landmark(e)]
     if not any(_is_post(e) for e in found):
         return None
     chosen = set(found)
@@ -251,6 +244,13 @@ def _landmark_soup(tree: HtmlElement) -> BeautifulSoup | None:
     body = tree.find("body")
     body_class = html.escape(body.get("class", ""), quote=True) if body is not None else ""
     return BeautifulSoup(f'<html><body class="{body_class}">{parts}</body></html>', "lxml")
+
+
+def _is_landmark(element: HtmlElement) -> bool:
+    if element.get("id") in _IDS:
+        return True
+    classes = element.get("class")
+    return bool(classes) and not _CLASSES.isdisjoint(classes.split())
 
 
 def _is_post(element: HtmlElement) -> bool:
