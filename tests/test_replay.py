@@ -211,6 +211,20 @@ def test_missing_snapshot_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_NAME).write_text("{not json")
     with pytest.raises(SnapshotError, match="unreadable manifest"):
         ReplayServer(tmp_path)
+    (tmp_path / MANIFEST_NAME).write_text('{"format": "other"}')
+    with pytest.raises(SnapshotError, match="not an atnews-snapshot/1 manifest"):
+        ReplayServer(tmp_path)
+    entries = {"/a/": {"status": 200, "file": "a/index.html"}, "/b/": {"status": 200}}
+    manifest = {"format": "atnews-snapshot/1", "entries": entries}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(SnapshotError, match="entry '/b/' has no file"):
+        ReplayServer(tmp_path)
+    del entries["/b/"]
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(
+        SnapshotError, match=r"1 file\(s\) of the manifest are missing, e.g. a/index"
+    ):
+        ReplayServer(tmp_path)
 
 
 def test_port_in_use_is_a_clear_error(server: ReplayServer) -> None:

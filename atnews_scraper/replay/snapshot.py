@@ -156,6 +156,14 @@ class Snapshot:
             if entry.status not in REDIRECT_STATUSES and entry.file is None:
                 raise SnapshotError(f"{manifest_path}: entry {key!r} has no file")
             entries[url_key(*split_key(key))] = entry
+        missing = sorted(
+            e.file for e in entries.values() if e.file and not (root / e.file).is_file()
+        )
+        if missing:
+            raise SnapshotError(
+                f"{root}: {len(missing)} file(s) of the manifest are missing, e.g. {missing[0]}; "
+                "rebuild or re-copy the snapshot"
+            )
         return cls(root, str(data.get("site_url", "")), entries, data.get("not_found"))
 
     def body(self, entry: Entry) -> bytes:

@@ -503,43 +503,17 @@ def render_not_found(site: SiteSpec) -> str:
 def site_listings(site: SiteSpec) -> list[Listing]:
     """Every archive of the site: home, categories, tags and authors that have posts, searches."""
     listings = [Listing("/", "Latest News", (), site.newest_first, body_class="home blog")]
-    for category in site.categories:
-        articles = site.in_category(category.slug)
-        if articles:
-            listings.append(
-                Listing(
-                    f"/category/{category.slug}/",
-                    category.name,
-                    (category.name,),
-                    articles,
-                    feed_path=f"/category/{category.slug}/feed/",
-                    body_class=f"archive category category-{category.slug}",
-                )
+    for archive in site.archives():
+        listings.append(
+            Listing(
+                archive.path,
+                archive.name,
+                (archive.name,),
+                archive.articles,
+                feed_path=archive.path + "feed/" if archive.kind == "category" else None,
+                body_class=f"archive {archive.kind} {archive.kind}-{archive.slug}",
             )
-    for tag in site.tags:
-        articles = site.with_tag(tag.slug)
-        if articles:
-            listings.append(
-                Listing(
-                    f"/tag/{tag.slug}/",
-                    tag.name,
-                    (tag.name,),
-                    articles,
-                    body_class=f"archive tag tag-{tag.slug}",
-                )
-            )
-    for author in site.authors:
-        articles = site.by_author(author.login)
-        if articles:
-            listings.append(
-                Listing(
-                    f"/author/{author.login}/",
-                    author.display_name,
-                    (author.display_name,),
-                    articles,
-                    body_class=f"archive author author-{author.login}",
-                )
-            )
+        )
     for word in site.search_words:
         found = tuple(
             a

@@ -80,14 +80,10 @@ def render_feed(
 def site_feeds(site: SiteSpec) -> list[tuple[str, str]]:
     """(path, RSS) of the main feed and each category's feed."""
     feeds = [("/feed/", render_feed(site, site.newest_first, "/feed/", SITE_NAME, "/"))]
-    for category in site.categories:
-        articles = site.in_category(category.slug)
-        if articles:
-            path = f"/category/{category.slug}/feed/"
-            title = f"{category.name} Archives - {SITE_NAME}"
-            feeds.append(
-                (path, render_feed(site, articles, path, title, f"/category/{category.slug}/"))
-            )
+    for archive in site.archives():
+        if archive.kind == "category":
+            path, title = archive.path + "feed/", f"{archive.name} Archives - {SITE_NAME}"
+            feeds.append((path, render_feed(site, archive.articles, path, title, archive.path)))
     return feeds
 
 
@@ -118,24 +114,14 @@ def site_sitemaps(site: SiteSpec) -> list[tuple[str, str]]:
                 _urlset([(url(a.path), iso_utc(a.modified)) for a in chunk]),
             )
         )
-    categories = [c for c in site.categories if site.in_category(c.slug)]
-    files.append(
-        (
-            "/wp-sitemap-taxonomies-category-1.xml",
-            _urlset([(url(f"/category/{c.slug}/"), None) for c in categories]),
-        )
+    taxonomies = (
+        ("category", "/wp-sitemap-taxonomies-category-1.xml"),
+        ("tag", "/wp-sitemap-taxonomies-post_tag-1.xml"),
+        ("author", "/wp-sitemap-users-1.xml"),
     )
-    tags = [t for t in site.tags if site.with_tag(t.slug)]
-    files.append(
-        (
-            "/wp-sitemap-taxonomies-post_tag-1.xml",
-            _urlset([(url(f"/tag/{t.slug}/"), None) for t in tags]),
-        )
-    )
-    authors = [a for a in site.authors if site.by_author(a.login)]
-    files.append(
-        ("/wp-sitemap-users-1.xml", _urlset([(url(f"/author/{a.login}/"), None) for a in authors]))
-    )
+    for kind, path in taxonomies:
+        archives = [a for a in site.archives() if a.kind == kind]
+        files.append((path, _urlset([(url(a.path), None) for a in archives])))
     rows = "".join(f"<sitemap><loc>{url(path)}</loc></sitemap>" for path, _ in files)
     index = f'{XML_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">{rows}</sitemapindex>\n'
     return [("/wp-sitemap.xml", index), *files]

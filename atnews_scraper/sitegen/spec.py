@@ -135,6 +135,20 @@ class ArticleSpec:
 
 
 @dataclass(frozen=True)
+class Archive:
+    """The posts of one category, tag or author, newest first."""
+
+    kind: str  # "category", "tag" or "author": the first segment of its URL
+    slug: str
+    name: str
+    articles: tuple[ArticleSpec, ...]
+
+    @property
+    def path(self) -> str:
+        return f"/{self.kind}/{self.slug}/"
+
+
+@dataclass(frozen=True)
 class SiteSpec:
     articles: tuple[ArticleSpec, ...]
     categories: tuple[CategorySpec, ...]
@@ -173,6 +187,19 @@ class SiteSpec:
             for key in keys:
                 archives.setdefault(key, []).append(article)
         return {key: tuple(articles) for key, articles in archives.items()}
+
+    def archives(self) -> list[Archive]:
+        """Every category, tag and author archive that has posts, in that order."""
+        terms = (
+            [("category", c.slug, c.name) for c in self.categories]
+            + [("tag", t.slug, t.name) for t in self.tags]
+            + [("author", a.login, a.display_name) for a in self.authors]
+        )
+        return [
+            Archive(kind, slug, name, self._archives[(kind, slug)])
+            for kind, slug, name in terms
+            if (kind, slug) in self._archives
+        ]
 
     def in_category(self, slug: str) -> tuple[ArticleSpec, ...]:
         return self._archives.get(("category", slug), ())
