@@ -326,3 +326,15 @@ def test_sitegen_cli_refuses_a_directory_that_is_not_a_snapshot(
 
 def test_site_spec_type() -> None:
     assert isinstance(default_site(), SiteSpec)
+
+
+def test_expected_byline_and_dateline() -> None:
+    site = default_site()
+    forms = {(a.lead_form, a.place): a for a in site.articles}
+    mazar = forms[("at-news-report", "Mazar-i-Sharif")]
+    assert mazar.printed_paragraphs[0].startswith("AT News Report MAZAR-I-SHARIF: ")
+    assert (mazar.expected_byline, mazar.expected_dateline) == ("AT News Report", "Mazar-I-Sharif")
+    sco = site.by_slug[SCO]
+    assert (sco.expected_byline, sco.expected_dateline) == ("AT News", "Kabul")
+    editorial = next(a for a in site.articles if a.lead_form == "none")
+    assert (editorial.expected_byline, editorial.expected_dateline) == (None, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -118,7 +119,10 @@ class ArticleSpec:
 
     @property
     def expected_dateline(self) -> str | None:
-        return self.place if self.lead.has_dateline else None
+        """The place, title-cased per word as docs/record-conventions.md asks: Mazar-I-Sharif."""
+        if not self.lead.has_dateline:
+            return None
+        return re.sub(r"[A-Za-z]+", lambda word: word.group().capitalize(), self.place)
 
     @property
     def excerpt(self) -> str:
