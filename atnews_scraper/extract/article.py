@@ -7,6 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bs4 import Tag
@@ -27,7 +28,7 @@ from atnews_scraper.extract.text import (
     word_count,
 )
 from atnews_scraper.extract.wordpress import WordPressMarkup, read_wordpress
-from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
+from atnews_scraper.record import ArticleRecord, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -75,14 +76,36 @@ def extract_without_theme(
     return _extract(load_page(html), url, rules or UrlRules(), use_theme=False)
 
 
+@dataclass
+class _Evidence:
+    """Every reader of one page; each is consulted only by the fields that need it."""
+
+    page: Page
+    data: Structured
+    theme: SahifaPage | None  # None: not the site's theme
+    wordpress: WordPressMarkup | None  # WordPress core markup, read on non-theme pages only
+    generic: GenericPage  # trafilatura, run lazily
+    rules: UrlRules
+    url: str | None  # as passed in
+    base: str  # the record URL: base of relative links
+
+
 def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> ArticleRecord:
     data = read_structured(page.tree)
     theme = SahifaPage.find(page) if use_theme else None
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
-    generic = GenericPage(page.tree, record_url or url)
-    wordpress = read_wordpress(page.tree) if theme is None else None
+    ev = _Evidence(
+        page=page,
+        data=data,
+        theme=theme,
+        wordpress=read_wordpress(page.tree) if theme is None else None,
+        generic=GenericPage(page.tree, record_url or url),
+        rules=rules,
+        url=url,
+        base=record_url,
+    )
     if theme is not None:
         method = "sahifa"
     elif data.article_type:
@@ -90,16 +113,8 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
     else:
         method = "generic"
         warnings.add("generic-fallback")
-
-    _title(fields, theme, data, generic)
-    plain_text = page.html if "not-html" in page.warnings else None
-    _body(fields, theme, generic, warnings, plain_text)
-    _people(fields, theme, data, generic, wordpress)
-    _dates(fields, theme, data, generic)
-    _sections(fields, theme, data, generic, wordpress)
-    _links(fields, theme, rules, record_url)
-    _images(fields, theme, data, generic, rules, record_url)
-    _post_id(fields, theme, data, url, wordpress)
+    for read_field in (_title, _body, _people, _dates, _sections, _links, _images, _post_id):
+        read_field(fields, ev, warnings)
 
     body = fields.get("body", "")
     language = detect_language(body) or _page_language(data)
@@ -166,16 +181,16 @@ def _is_web_url(value: str, base: str | None) -> bool:
     return bool(base and base.startswith(("http://", "https://")))
 
 
-def _title(
-    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
-) -> None:
-    if theme is not None:
-        fields.offer("title", theme.title(), "sahifa")
+def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    data = ev.data
+    if ev.theme is not None:
+        fields.offer("title", ev.theme.title(), "sahifa")
     fields.offer("title", data.headline, "json-ld")
     site_name = data.meta.get("og:site_name")
     fields.offer("title", strip_site_suffix(data.meta.get("og:title"), site_name), "og")
-    if theme is None:
-        fields.offer("title", strip_site_suffix(generic.result.title, site_name), "trafilatura")
+    if ev.theme is None:
+        title = strip_site_suffix(ev.generic.result.title, site_name)
+        fields.offer("title", title, "trafilatura")
     fields.offer("title", strip_site_suffix(data.title_tag, site_name), "meta")
 
 
@@ -192,22 +207,16 @@ def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | 
     return title
 
 
-def _body(
-    fields: _Fields,
-    theme: SahifaPage | None,
-    generic: GenericPage,
-    warnings: set[str],
-    plain_text: str | None,
-) -> None:
-    paragraphs: list[str] = theme.paragraphs() if theme is not None else []
+def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    paragraphs: list[str] = ev.theme.paragraphs() if ev.theme is not None else []
     source = "sahifa"
     if not paragraphs:
-        paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
+        paragraphs = _without_heading(ev.generic.result.paragraphs, fields.get("title"))
         source = "trafilatura"
-        if theme is not None and paragraphs:
+        if ev.theme is not None and paragraphs:
             warnings.add("generic-fallback")
-    if not paragraphs and plain_text is not None:
-        paragraphs = text_paragraphs(plain_text)
+    if not paragraphs and "not-html" in ev.page.warnings:
+        paragraphs = text_paragraphs(ev.page.html)
         source = "derived"
     credits = split_credits(paragraphs)
     fields.offer("body", "\n\n".join(credits.paragraphs), source)
@@ -223,35 +232,29 @@ def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
-def _people(
-    fields: _Fields,
-    theme: SahifaPage | None,
-    data: Structured,
-    generic: GenericPage,
-    wordpress: WordPressMarkup | None,
-) -> None:
-    if theme is not None:
-        fields.offer("wp_author", theme.wp_author(), "sahifa")
-    if wordpress is not None:
-        fields.offer("wp_author", wordpress.author, "wordpress")
+def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    data = ev.data
+    if ev.theme is not None:
+        fields.offer("wp_author", ev.theme.wp_author(), "sahifa")
+    if ev.wordpress is not None:
+        fields.offer("wp_author", ev.wordpress.author, "wordpress")
     fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
     fields.offer("wp_author", data.meta.get("author"), "meta")
-    if theme is None:
+    if ev.theme is None:
         people = [a for a in data.authors if not is_house_account(a)]
         fields.offer("authors", people, "json-ld")
         meta_authors = data.meta_all.get("author", []) + data.meta_all.get("article:author", [])
         people = [a for a in meta_authors if not a.startswith("http") and not is_house_account(a)]
         fields.offer("authors", people, "meta")
-        people = [a for a in generic.result.authors if looks_like_person(a)]
+        people = [a for a in ev.generic.result.authors if looks_like_person(a)]
         fields.offer("authors", people, "trafilatura")
     wp_author = fields.get("wp_author")
     if wp_author and not is_house_account(wp_author):
         fields.offer("authors", [wp_author], fields.sources["wp_author"])
 
 
-def _dates(
-    fields: _Fields, theme: SahifaPage | None, data: Structured, generic: GenericPage
-) -> None:
+def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    data, theme = ev.data, ev.theme
     candidates: list[tuple[str | None, str]] = [
         (data.date_published, "json-ld"),
         (data.meta.get("article:published_time"), "meta"),
@@ -267,7 +270,7 @@ def _dates(
         ]
     published = _first_date(candidates)
     if published is None and (theme is None or not fields.get("body")):
-        published = _first_date([(generic.result.date, "htmldate")])
+        published = _first_date([(ev.generic.result.date, "htmldate")])
     if published is not None:
         value, source = published
         fields.offer("published_at", value.iso, source)
@@ -291,113 +294,85 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
     return None
 
 
-def _sections(
-    fields: _Fields,
-    theme: SahifaPage | None,
-    data: Structured,
-    generic: GenericPage,
-    wordpress: WordPressMarkup | None,
-) -> None:
-    if theme is not None:
-        fields.offer("categories", theme.categories(), "sahifa")
-        fields.offer("tags", theme.tags(), "sahifa")
-        fields.offer("breadcrumbs", theme.breadcrumbs(), "sahifa")
+def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    data = ev.data
+    if ev.theme is not None:
+        fields.offer("categories", ev.theme.categories(), "sahifa")
+        fields.offer("tags", ev.theme.tags(), "sahifa")
+        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), "sahifa")
     fields.offer("categories", data.sections, "json-ld")
     fields.offer("tags", data.keywords, "json-ld")
     fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
     crumbs = fields.get("breadcrumbs", [])
     if len(crumbs) >= 3:
         fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
-    if theme is None:
-        fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
-        fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
-    if wordpress is not None:
-        fields.offer("categories", wordpress.categories, "wordpress")
-        fields.offer("tags", wordpress.tags, "wordpress")
-    if theme is None:
-        fields.offer("categories", generic.result.categories, "trafilatura")
-        fields.offer("tags", generic.result.tags, "trafilatura")
+    if ev.theme is not None:
+        return
+    fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
+    fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
+    if ev.wordpress is not None:
+        fields.offer("categories", ev.wordpress.categories, "wordpress")
+        fields.offer("tags", ev.wordpress.tags, "wordpress")
+    fields.offer("categories", ev.generic.result.categories, "trafilatura")
+    fields.offer("tags", ev.generic.result.tags, "trafilatura")
 
 
-def _links(fields: _Fields, theme: SahifaPage | None, rules: UrlRules, base: str) -> None:
+def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    theme = ev.theme
     if theme is None:
         return
     check = theme.check_also()
     if check is not None:
-        absolute: CheckAlso = {**check, "url": _absolute(rules, check["url"], base)}
-        fields.offer("check_also", absolute, "sahifa")
-    fields.offer("related", _absolute_links(rules, theme.related(), base), "sahifa")
-    for name, link in (("previous", theme.previous()), ("next", theme.next())):
-        if link is not None:
-            fields.offer(name, {**link, "url": _absolute(rules, link["url"], base)}, "sahifa")
+        fields.offer("check_also", {**check, "url": _absolute(ev, check["url"])}, "sahifa")
+    related: list[Link] = []
+    for link in theme.related():
+        url = _absolute(ev, link["url"])
+        if url not in (r["url"] for r in related):
+            related.append({"title": link["title"], "url": url})
+    fields.offer("related", related, "sahifa")
+    for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
+        if neighbour is not None:
+            fields.offer(name, {**neighbour, "url": _absolute(ev, neighbour["url"])}, "sahifa")
 
 
-def _absolute_links(rules: UrlRules, links: list[Link], base: str) -> list[Link]:
-    out: list[Link] = []
-    seen: set[str] = set()
-    for link in links:
-        url = _absolute(rules, link["url"], base)
-        if url not in seen:
-            seen.add(url)
-            out.append({"title": link["title"], "url": url})
-    return out
+def _absolute(ev: _Evidence, url: str) -> str:
+    return ev.rules.canonical(url.strip(), base=ev.base or None)
 
 
-def _absolute(rules: UrlRules, url: str, base: str) -> str:
-    return rules.canonical(url.strip(), base=base or None)
-
-
-def _images(
-    fields: _Fields,
-    theme: SahifaPage | None,
-    data: Structured,
-    generic: GenericPage,
-    rules: UrlRules,
-    base: str,
-) -> None:
-    if theme is not None:
-        lead = theme.lead_image()
+def _images(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    if ev.theme is not None:
+        lead = ev.theme.lead_image()
         if lead is not None:
-            image: Image = {"url": _absolute(rules, lead["url"], base), "alt": lead["alt"]}
+            image: Image = {"url": _absolute(ev, lead["url"]), "alt": lead["alt"]}
             fields.offer("lead_image", image, "sahifa")
-        fields.offer("images", _image_urls(theme.image_tags(), rules, base), "sahifa")
-    og_image = data.meta.get("og:image")
-    if og_image:
-        fields.offer("lead_image", {"url": _absolute(rules, og_image, base), "alt": None}, "og")
-    if data.image:
-        fields.offer(
-            "lead_image", {"url": _absolute(rules, data.image, base), "alt": None}, "json-ld"
-        )
+        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), "sahifa")
+    for url, source in ((ev.data.meta.get("og:image"), "og"), (ev.data.image, "json-ld")):
+        if url:
+            fields.offer("lead_image", {"url": _absolute(ev, url), "alt": None}, source)
 
 
-def _image_urls(tags: list[Tag], rules: UrlRules, base: str) -> list[str]:
+def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
     urls: list[str] = []
     for img in tags:
         src = image_source(img)
         if src is None or _AD_URL.search(src):
             continue
-        url = _absolute(rules, src, base)
+        url = _absolute(ev, src)
         if url not in urls:
             urls.append(url)
     return urls
 
 
-def _post_id(
-    fields: _Fields,
-    theme: SahifaPage | None,
-    data: Structured,
-    url: str | None,
-    wordpress: WordPressMarkup | None,
-) -> None:
-    if theme is not None:
-        fields.offer("post_id", theme.post_id(), "sahifa")
-    if wordpress is not None:
-        fields.offer("post_id", wordpress.post_id, "wordpress")
-    if data.shortlink:
-        fields.offer("post_id", shortlink_post_id(data.shortlink), "meta")
-    fields.offer("post_id", data.post_id, "json-ld")
-    if url:
-        fields.offer("post_id", shortlink_post_id(url), "url")
+def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
+    if ev.theme is not None:
+        fields.offer("post_id", ev.theme.post_id(), "sahifa")
+    if ev.wordpress is not None:
+        fields.offer("post_id", ev.wordpress.post_id, "wordpress")
+    if ev.data.shortlink:
+        fields.offer("post_id", shortlink_post_id(ev.data.shortlink), "meta")
+    fields.offer("post_id", ev.data.post_id, "json-ld")
+    if ev.url:
+        fields.offer("post_id", shortlink_post_id(ev.url), "url")
 
 
 def _page_language(data: Structured) -> str | None:
