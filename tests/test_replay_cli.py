@@ -21,10 +21,17 @@ ATNEWS = [sys.executable, "-m", "atnews_scraper.cli"]
 
 
 @pytest.fixture
-def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    extra: list[str] = getattr(request, "param", [])
+def running(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
-        [*ATNEWS, "replay", str(FIXTURE_SITE), "--log", str(tmp_path / "log.jsonl"), *extra],
+        [
+            *ATNEWS,
+            "replay",
+            str(FIXTURE_SITE),
+            "--log",
+            str(tmp_path / "log.jsonl"),
+            "--fault",
+            "503,retry-after=3@/feed/",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -35,36 +42,25 @@ def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[subproce
         process.wait()
 
 
-def _url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    return process.stdout.readline().strip()
-
-
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_serves_until_signalled(
+def test_serves_with_faults_until_signalled(
     running: subprocess.Popen[str], tmp_path: Path, signum: signal.Signals
 ) -> None:
-    url = _url(running)
+    assert running.stdout is not None
+    url = running.stdout.readline().strip()
     assert url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(url + "robots.txt", timeout=5) as response:
         assert response.status == 200
-    running.send_signal(signum)
-    _, err = running.communicate(timeout=10)
-    assert running.returncode == 0
-    assert "stopped after 1 request(s)" in err
-    logged = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
-    assert [(r["path"], r["status"]) for r in logged] == [("/robots.txt", 200)]
-
-
-@pytest.mark.parametrize("running", [["--fault", "503,retry-after=3@/feed/"]], indirect=True)
-def test_faults_from_the_command_line(running: subprocess.Popen[str]) -> None:
-    url = _url(running)
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(url + "feed/", timeout=5)
     assert (caught.value.code, caught.value.headers["Retry-After"]) == (503, "3")
-    running.terminate()
+    running.send_signal(signum)
     _, err = running.communicate(timeout=10)
+    assert running.returncode == 0
     assert "faults: 503@/feed/; random rate 0 (seed 0)" in err
+    assert err.strip().splitlines()[-1] == "stopped after 2 request(s)"
+    logged = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [(r["path"], r["status"]) for r in logged] == [("/robots.txt", 200), ("/feed/", 503)]
 
 
 def test_missing_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,11 +6,13 @@ import datetime as dt
 import filecmp
 import json
 import re
+import urllib.request
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from atnews_scraper.replay import ReplayServer
 from atnews_scraper.replay.snapshot import Snapshot, url_key
 from atnews_scraper.sitegen import KABUL, default_site, synthetic_site, write_site
 from atnews_scraper.sitegen.__main__ import main as sitegen_main
@@ -338,3 +340,11 @@ def test_expected_byline_and_dateline() -> None:
     assert (sco.expected_byline, sco.expected_dateline) == ("AT News", "Kabul")
     editorial = next(a for a in site.articles if a.lead_form == "none")
     assert (editorial.expected_byline, editorial.expected_dateline) == (None, None)
+
+
+def test_compressed_snapshot_serves_the_same_bytes(tmp_path: Path) -> None:
+    out = write_site(default_site(), tmp_path / "gz", compress=True)
+    assert (out / SCO / "index.html.gz").is_file()
+    with ReplayServer(out) as server, urllib.request.urlopen(f"{server.url}{SCO}/") as response:
+        body = response.read()
+    assert body == (FIXTURE_SITE / SCO / "index.html").read_bytes()
