@@ -51,6 +51,11 @@ DNS_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~100 KB; sitemaps ask for more
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
+# A callback yields a handful of items; Scrapy starts CONCURRENT_ITEMS tasks per callback output,
+# so the default (100) costs ~200,000 idle asyncio tasks per 2,000 pages.
+CONCURRENT_ITEMS = 8
+# Worker processes for extraction (0: in the crawl process). See atnews_scraper/crawl/extraction.py.
+ATNEWS_EXTRACT_WORKERS = int(os.environ.get("ATNEWS_EXTRACT_WORKERS") or 0)
 
 # Nothing listens on a port or writes outside the var dir.
 TELNETCONSOLE_ENABLED = False

@@ -19,6 +19,7 @@ with ``--refresh``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -35,6 +36,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.failures import GONE_STATUSES, UNREACHABLE_KINDS, describe, error_kind
 from atnews_scraper.crawl.feeds import parse_feed
 from atnews_scraper.crawl.listings import parse_listing
@@ -43,7 +45,6 @@ from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.sitemaps import SITEMAP_CANDIDATES, lists_posts, parse_sitemap
 from atnews_scraper.crawl.state import PageMark
 from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml
-from atnews_scraper.extract import extract_article
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.urls import PageKind, UrlRules
 
@@ -68,6 +69,8 @@ class AtnewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.plan = plan or CrawlPlan()
         self.rules: UrlRules = self.plan.rules
+        # The same links recur on every page (related, previous / next): canonicalise each once.
+        self.canonical = functools.lru_cache(maxsize=1 << 16)(self.rules.canonical)
         self.robots: Protego | None = None
         self.robots_agent = ROBOTS_AGENT
         self.unreachable: str | None = None  # "URL: error" when the site could not be reached
@@ -79,13 +82,19 @@ class AtnewsSpider(scrapy.Spider):
         self.budget_hit = False
         # SpiderState (with --jobdir) replaces this with the state saved by the interrupted run.
         self.state: dict[str, Any] = {}
+        self.extractor = CrawlExtractor(self.rules, workers=0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AtnewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        workers = crawler.settings.getint("ATNEWS_EXTRACT_WORKERS")
+        spider.extractor = CrawlExtractor(spider.rules, workers=workers)
         return spider
+
+    def closed(self, reason: str) -> None:
+        self.extractor.close()
 
     # --- bookkeeping -----------------------------------------------------------------------
 
@@ -149,7 +158,7 @@ class AtnewsSpider(scrapy.Spider):
         self, href: str, callback: Any, page_kind: str, via: str, **details: Any
     ) -> Request | None:
         """A sitemap, feed or listing page; conditional when the last run saw it unchanged."""
-        url = self.rules.canonical(href, self.rules.site_url)
+        url = self.canonical(href, self.rules.site_url)
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None
@@ -168,7 +177,7 @@ class AtnewsSpider(scrapy.Spider):
         self, href: str, via: str, lastmod: dt.datetime | None = None, base: str | None = None
     ) -> Request | None:
         """A request for an article, unless it was already requested or is stored and fresh."""
-        url = self.rules.canonical(href, base)
+        url = self.canonical(href, base)
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None
@@ -208,7 +217,7 @@ class AtnewsSpider(scrapy.Spider):
                 "handle_httpstatus_all": True,
                 "max_retry_times": 1,
                 "download_timeout": self.settings.getfloat("ATNEWS_ROBOTS_TIMEOUT", 20.0),
-                "atnews": {"url": self.rules.canonical(url), "kind": "robots", "via": "start"},
+                "atnews": {"url": self.canonical(url), "kind": "robots", "via": "start"},
             },
         )
 
@@ -372,7 +381,7 @@ class AtnewsSpider(scrapy.Spider):
     def child_sitemap_request(
         self, href: str, lastmod: dt.datetime | None, depth: int
     ) -> Request | None:
-        url = self.rules.canonical(href)
+        url = self.canonical(href)
         if depth > MAX_SITEMAP_DEPTH or not lists_posts(url):
             return None
         mark = self.plan.state.marks.get(url)
@@ -414,7 +423,7 @@ class AtnewsSpider(scrapy.Spider):
         page = parse_listing(response.text, response.url)
         self.count("listings/read")
         for href in page.category_links:
-            url = self.rules.canonical(href)
+            url = self.canonical(href)
             if self.rules.is_own(url) and CATEGORY_PATH.match(_path(url)):
                 self.categories.setdefault(url, None)
         if not page.article_links:
@@ -422,7 +431,7 @@ class AtnewsSpider(scrapy.Spider):
             return
         known_run = info.get("known_run", 0)
         for href in page.article_links:
-            canonical = self.rules.canonical(href)
+            canonical = self.canonical(href)
             seen = canonical in self.plan.known or canonical in self.scheduled
             known_run = known_run + 1 if seen else 0
             yield from _some(self.article_request(canonical, "listing"))
@@ -446,7 +455,7 @@ class AtnewsSpider(scrapy.Spider):
 
     # --- articles ---------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticlePage | Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticlePage | Request]:
         info = response.meta["atnews"]
         if response.status == 304:
             self.count("articles/not_modified")
@@ -461,14 +470,13 @@ class AtnewsSpider(scrapy.Spider):
             self.plan.state.resolve(info["url"])
             return
         if not _looks_complete(response.body):
-            yield from self.retry_or_fail(response, "truncated")
+            for retry in self.retry_or_fail(response, "truncated"):
+                yield retry
             return
-        url = self.rules.canonical(response.url)
+        url = self.canonical(response.url)
         content_type = _header(response, b"Content-Type")
         try:
-            record = extract_article(
-                response.body, url, rules=self.rules, content_type=content_type
-            )
+            record = await self.extractor.extract(response.body, url, content_type)
         except Exception as exc:  # the extractor must never stop the crawl
             self.count("errors/extract")
             logger.warning("extraction failed for %s: %s", url, describe(exc))
@@ -491,7 +499,9 @@ class AtnewsSpider(scrapy.Spider):
         )
         if "links" in self.sources and self.plan.options.since is None:
             for href in _linked_urls(record):
-                yield from _some(self.article_request(href, "link", base=url))
+                request = self.article_request(href, "link", base=url)
+                if request is not None:
+                    yield request
 
     def retry_or_fail(self, response: Response, kind: str) -> Iterator[Request]:
         retry = get_retry_request(response.request, spider=self, reason=kind)  # type: ignore[arg-type]

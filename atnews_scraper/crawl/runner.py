@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import os
 import re
-import resource
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from atnews_scraper.config import Config
+from atnews_scraper.crawl.extraction import peak_rss_mb
 from atnews_scraper.crawl.known import load_known
 from atnews_scraper.crawl.lock import CrawlLock
 from atnews_scraper.crawl.logs import setup_logging
@@ -160,7 +160,8 @@ def run_crawl(
             sources=tuple(sorted(options.sources)),
             unreachable=spider.unreachable,
             budget_hit=spider.budget_hit,
-            peak_memory_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # this process, plus the extraction worker when one ran
+            peak_memory_mb=peak_rss_mb() + spider.extractor.worker_peak_mb,
         )
         summary = build_summary(facts, stats)
         if summary["status"] != "ok" and summary["status"] != "partial":
