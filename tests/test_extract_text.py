@@ -23,6 +23,9 @@ from atnews_scraper.extract.text import (
         (["AT News KABUL: Text."], ["KABUL: Text."], "AT News", [], "Kabul"),
         (["AT-KABUL: Text."], ["KABUL: Text."], "AT", [], "Kabul"),
         (["AT Kabul: Text."], ["Kabul: Text."], "AT", [], "Kabul"),
+        (["AT News: KABUL: Text."], ["KABUL: Text."], "AT News", [], "Kabul"),
+        (["AT: the text."], ["AT: the text."], None, [], None),
+        (["Photo: Reuters"], ["Photo: Reuters"], None, [], None),
         (["AT News Report KABUL: Text."], ["KABUL: Text."], "AT News Report", [], "Kabul"),
         (
             ["AT Monitoring Desk-KABUL: Text."],

@@ -48,7 +48,16 @@ _BOX_CLASSES = frozenset({"entry", "post-tag", "post-navigation"})
 _CRUMB_DELIMITER = re.compile(r"\s[/»›>|]\s")
 # Inside the body, never article text.
 _SKIP_IDS = frozenset(
-    {"related_posts", "author-box", "check-also-box", "jp-relatedposts", "comments", "respond"}
+    {
+        "related_posts",
+        "author-box",
+        "check-also-box",
+        "jp-relatedposts",
+        "jp-post-flair",
+        "comments",
+        "respond",
+        "post-extra-info",
+    }
 )
 _SKIP_CLASSES = frozenset(
     {

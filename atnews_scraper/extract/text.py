@@ -37,7 +37,7 @@ _PLACE = r"[^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*"
 _PLACE_WORDS = rf"{_PLACE}(?:[ ]{_PLACE}){{0,2}}"
 _DATELINE = re.compile(rf"^(?P<place>{_PLACE_WORDS})\s*:\s*(?=\S)")
 _CREDIT_ONLY = re.compile(rf"^(?P<credit>{_CREDIT})[\s.:\-–—]*$")
-_CREDIT_PREFIX = re.compile(rf"^(?P<credit>{_CREDIT})(?:\s*[-–—]\s*|\s+)(?=\S)")
+_CREDIT_PREFIX = re.compile(rf"^(?P<credit>{_CREDIT})(?:\s*[-–—:]\s*|\s+)(?=\S)")
 _BY_PREFIX = re.compile(r"^By\s+(?=\S)", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,\s*)\s*")
@@ -69,6 +69,24 @@ _NOT_PLACES = frozenset(
         "a",
         "question",
         "answer",
+        "image",
+        "images",
+        "caption",
+        "credit",
+        "credits",
+        "live",
+        "opinion",
+        "analysis",
+        "exclusive",
+        "comment",
+        "advertisement",
+        "also read",
+        "see also",
+        "more",
+        "tags",
+        "category",
+        "posted",
+        "published",
     }
 )
 HOUSE_ACCOUNTS = frozenset(
@@ -193,6 +211,8 @@ def dateline_of(paragraph: str) -> str | None:
         return None
     place = match.group("place")
     if place.casefold() in _NOT_PLACES or not all(w[0].isupper() for w in place.split(" ")):
+        return None
+    if _CREDIT_ONLY.match(place):  # "AT: ..." is a credit, not a place
         return None
     return place.title()
 
