@@ -27,12 +27,14 @@ from atnews_scraper.sitegen import synthetic_site, write_site
 
 CACHE_DIR = PROJECT_ROOT / "var" / "bench"
 SITEGEN_DIR = PROJECT_ROOT / "atnews_scraper" / "sitegen"
+SAVED_PAGES = PROJECT_ROOT / "fixtures" / "pages"  # half the paragraphs come from their records
 
 
 def generator_fingerprint() -> str:
-    """12 hex digits that change whenever the generator's code changes."""
+    """12 hex digits that change whenever the generator's code or the saved records change."""
     digest = hashlib.sha256()
-    for source in sorted(SITEGEN_DIR.glob("*.py")):
+    sources = sorted(SITEGEN_DIR.glob("*.py")) + sorted(SAVED_PAGES.glob("*.expected.json"))
+    for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -45,7 +47,8 @@ def synthetic_snapshot(n_articles: int = 2000, seed: int = 1, cache_dir: Path = 
             shutil.rmtree(stale)  # written by an older generator, or interrupted
         started = time.perf_counter()
         partial = target.with_name(target.name + ".partial")
-        write_site(synthetic_site(n_articles, seed), partial)
+        pages = SAVED_PAGES if any(SAVED_PAGES.glob("*.expected.json")) else None
+        write_site(synthetic_site(n_articles, seed, pages), partial)
         partial.rename(target)
         seconds = time.perf_counter() - started
         print(f"built {target} ({n_articles} articles) in {seconds:.1f}s", file=sys.stderr)

@@ -309,6 +309,21 @@ def test_synthetic_site_is_varied_and_deterministic() -> None:
     assert len(site.in_category("latest")) == 180
 
 
+def test_synthetic_text_from_saved_pages(tmp_path: Path) -> None:
+    records = tmp_path / "pages"
+    records.mkdir()
+    quoted = "“Many people lost everything — their homes, their animals, their seed,” she said."
+    body = "KABUL: A dateline paragraph that is long enough to count but comes first.\n\n" + quoted
+    (records / "a.expected.json").write_text(json.dumps({"body": body + "\n\nToo short."}))
+    site = synthetic_site(50, seed=1, pages_dir=records)
+    borrowed = [a for a in site.articles if quoted in a.paragraphs]
+    assert len(borrowed) == 46
+    assert not any("A dateline paragraph" in p for a in site.articles for p in a.paragraphs)
+    assert len({a.paragraphs for a in site.articles}) == 48  # a one-paragraph pool repeats
+    with pytest.raises(FileNotFoundError, match=r"no \*\.expected\.json records"):
+        synthetic_site(5, pages_dir=tmp_path)
+
+
 def test_sitegen_cli_builds_a_synthetic_site(tmp_path: Path) -> None:
     assert (
         sitegen_main(["synthetic", str(tmp_path / "syn"), "--articles", "25", "--seed", "3"]) == 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.sitegen.builders import default_site, synthetic_site
@@ -24,16 +25,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     synthetic.add_argument("out", metavar="DIR")
     synthetic.add_argument("--articles", type=int, default=2000, metavar="N")
     synthetic.add_argument("--seed", type=int, default=1, metavar="S")
+    synthetic.add_argument(
+        "--pages",
+        type=Path,
+        metavar="DIR",
+        help="take about half the paragraphs from these saved pages' records (fixtures/pages)",
+    )
     for sub in (build, synthetic):
         sub.add_argument("--gzip", action="store_true", help="store the files gzip-compressed")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        if args.action == "synthetic" and args.articles < 1:
-            raise AtnewsError(f"--articles {args.articles}: give at least 1")
-        spec = (
-            default_site() if args.action == "build" else synthetic_site(args.articles, args.seed)
-        )
+        if args.action == "build":
+            spec = default_site()
+        else:
+            if args.articles < 1:
+                raise AtnewsError(f"--articles {args.articles}: give at least 1")
+            if args.pages is not None and not any(args.pages.glob("*.expected.json")):
+                raise AtnewsError(f"--pages {args.pages}: no *.expected.json records there")
+            spec = synthetic_site(args.articles, args.seed, args.pages)
         out = write_site(spec, args.out, compress=args.gzip)
     except AtnewsError as exc:
         print(f"sitegen: error: {exc}", file=sys.stderr)

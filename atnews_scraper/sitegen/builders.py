@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from atnews_scraper.sitegen import corpus
 from atnews_scraper.sitegen.spec import (
@@ -111,14 +113,20 @@ def default_site() -> SiteSpec:
     )
 
 
-def synthetic_site(n_articles: int, seed: int = 1) -> SiteSpec:
-    """A large site for benchmarks: ``n_articles`` varied articles over 2015-2024."""
+def synthetic_site(n_articles: int, seed: int = 1, pages_dir: Path | None = None) -> SiteSpec:
+    """A large site for benchmarks: ``n_articles`` varied articles over 2015-2024.
+
+    With ``pages_dir`` (fixtures/pages), about half the paragraphs are taken from the reviewed
+    expected records of the saved pages, so the text has the real pages' entities, quotes,
+    scripts and lengths; the rest is composed from the corpus.
+    """
     if n_articles < 1:
         raise ValueError(f"a synthetic site needs at least 1 article, not {n_articles}")
     rng = random.Random(seed)
     start = dt.datetime(2015, 1, 1, 8, 0, tzinfo=KABUL)
     end = dt.datetime(2024, 12, 31, 20, 0, tzinfo=KABUL)
-    articles = _number(list(_generate(rng, n_articles, start, end)), first_post_id=1000)
+    pool = paragraphs_from_pages(pages_dir) if pages_dir is not None else ()
+    articles = _number(list(_generate(rng, n_articles, start, end, pool=pool)), first_post_id=1000)
     return SiteSpec(
         articles=articles,
         categories=CATEGORIES,
@@ -127,6 +135,22 @@ def synthetic_site(n_articles: int, seed: int = 1) -> SiteSpec:
         search_words=("kabul",),
         seed=seed,
     )
+
+
+def paragraphs_from_pages(pages_dir: Path) -> tuple[str, ...]:
+    """Body paragraphs of the saved pages' expected records, for synthetic text.
+
+    Each body's first paragraph is left out (it opens with that article's dateline), and so are
+    paragraphs under 12 words (bylines, captions, one-line quotes).
+    """
+    records = sorted(Path(pages_dir).glob("*.expected.json"))
+    if not records:
+        raise FileNotFoundError(f"no *.expected.json records in {pages_dir}")
+    paragraphs: list[str] = []
+    for record in records:
+        body = json.loads(record.read_text(encoding="utf-8")).get("body") or ""
+        paragraphs += [p for p in body.split("\n\n")[1:] if len(p.split()) >= 12]
+    return tuple(paragraphs)
 
 
 def new_articles(site: SiteSpec, count: int, seed: int) -> tuple[ArticleSpec, ...]:
@@ -178,12 +202,13 @@ def _generate(
     end: dt.datetime,
     taken: set[str] | None = None,
     offset: int = 0,
+    pool: Sequence[str] = (),
 ) -> Iterable[ArticleSpec]:
     taken = set() if taken is None else taken
     made: list[ArticleSpec] = []
     for index, published in enumerate(_dates(rng, count, start, end), start=offset):
         sections = SECTION_CYCLE[index % len(SECTION_CYCLE)]
-        article = _article(rng, index, sections, published, made, taken)
+        article = _article(rng, index, sections, published, made, taken, pool)
         taken.add(article.slug)
         made.append(article)
     return made
@@ -196,6 +221,7 @@ def _article(
     published: dt.datetime,
     earlier: list[ArticleSpec],
     taken: set[str],
+    pool: Sequence[str],
 ) -> ArticleSpec:
     kind = sections[0]
     place = corpus.PLACES[0] if rng.random() < 0.6 else rng.choice(corpus.PLACES)
@@ -205,12 +231,15 @@ def _article(
         opener = rng.choice(corpus.OPINION_OPENERS).rstrip(".")
         title = f"{rng.choice(corpus.TOPICS).capitalize()}: {opener}"
         lead_form = rng.choice(OPINION_LEAD_FORMS)
-        paragraphs = (rng.choice(corpus.OPINION_OPENERS), *_paragraphs(rng, rng.randint(4, 9)))
+        paragraphs = (
+            rng.choice(corpus.OPINION_OPENERS),
+            *_paragraphs(rng, rng.randint(4, 9), pool),
+        )
     elif kind == "editorial":
         title = rng.choice(corpus.EDITORIAL_PREFIXES) + rng.choice(corpus.TOPICS).capitalize()
         title += f" {rng.choice(EDITORIAL_ENDINGS)}"
         lead_form = "none"
-        paragraphs = _paragraphs(rng, rng.randint(4, 8))
+        paragraphs = _paragraphs(rng, rng.randint(4, 8), pool)
     else:
         title = (
             f"{rng.choice(corpus.ACTORS)} {rng.choice(corpus.VERBS)} {rng.choice(corpus.TOPICS)}"
@@ -218,7 +247,7 @@ def _article(
         if place != "Kabul":
             title += f" in {place}"
         lead_form = NEWS_LEAD_FORMS[index % len(NEWS_LEAD_FORMS)]
-        paragraphs = _paragraphs(rng, rng.randint(1, 7))
+        paragraphs = _paragraphs(rng, rng.randint(1, 7), pool)
     if rng.random() < 0.1:
         paragraphs = (*paragraphs, f"One elder in {place} said: {corpus.DARI_QUOTE}")
     slug = slugify(title)
@@ -260,9 +289,12 @@ def _article(
     )
 
 
-def _paragraphs(rng: random.Random, count: int) -> tuple[str, ...]:
+def _paragraphs(rng: random.Random, count: int, pool: Sequence[str] = ()) -> tuple[str, ...]:
     paragraphs = []
     for _ in range(count):
+        if pool and rng.random() < 0.5:
+            paragraphs.append(rng.choice(pool))
+            continue
         opening = (
             f"{rng.choice(corpus.ACTORS)} {rng.choice(corpus.VERBS)} {rng.choice(corpus.TOPICS)} "
             f"in {rng.choice(corpus.PLACES)} on {rng.choice(WEEKDAYS)}."
