@@ -238,6 +238,7 @@ def test_a_recorded_site_is_served_the_same_way(tmp_path: Path) -> None:
     writer.add("/some-story/", "<p>recorded</p>", HTML, compress=True)
     writer.add_redirect("/old-story/", "https://www.afghanistantimes.af/some-story/")
     writer.add_redirect("/elsewhere/", "https://example.org/x", status=302)
+    writer.add_redirect("/mirror/", "https://afghanistantimes.media/some-story", status=302)
     writer.write()
     with ReplayServer(tmp_path) as replay:
         status, response, body = fetch(replay, "/some-story/")
@@ -248,6 +249,7 @@ def test_a_recorded_site_is_served_the_same_way(tmp_path: Path) -> None:
         )
         assert fetch(replay, "/old-story/")[1].getheader("Location") == f"{replay.url}some-story/"
         assert fetch(replay, "/elsewhere/")[1].getheader("Location") == "https://example.org/x"
+        assert fetch(replay, "/mirror/")[1].getheader("Location") == f"{replay.url}some-story"
     assert (tmp_path / "some-story" / "index.html.gz").is_file()
 
 

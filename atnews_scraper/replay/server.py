@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +27,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from atnews_scraper.config import DEFAULT_HOSTS
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.replay.faults import Fault, FaultInjector, FaultKind, FaultsArg, as_plan
 from atnews_scraper.replay.snapshot import (
@@ -100,12 +102,18 @@ class ReplayServer:
         self._requests: list[dict[str, Any]] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._bodies: dict[str, bytes] = {}
+        self._bodies: dict[str, tuple[bytes, str]] = {}
+        self._own_hosts = {h.lower() for h in DEFAULT_HOSTS} | {
+            urlsplit(self.snapshot.site_url).netloc.lower()
+        }
         self._bodies_lock = threading.Lock()
+        self._not_found_body: bytes | None = None
 
     # -- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> ReplayServer:
+        if self._httpd is not None:
+            return self
         try:
             httpd = _HTTPServer((self.host, self._requested_port), _Handler)
         except OSError as exc:
@@ -129,14 +137,6 @@ class ReplayServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread until ``stop()`` is called from elsewhere."""
-        if self._thread is None:
-            self.start()
-        assert self._thread is not None
-        while self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout=0.2)
 
     def __enter__(self) -> ReplayServer:
         return self.start()
@@ -186,16 +186,18 @@ class ReplayServer:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def body_of(self, key: str, entry: Entry) -> bytes:
+    def body_of(self, key: str, entry: Entry) -> tuple[bytes, str]:
+        """The body of an entry and its ETag, read once and then kept in memory."""
         with self._bodies_lock:
-            body = self._bodies.get(key)
-        if body is None:
+            cached = self._bodies.get(key)
+        if cached is None:
             body = self.snapshot.body(entry)
+            cached = body, entry.etag or etag_for(body)
             with self._bodies_lock:
-                self._bodies[key] = body
-        return body
+                self._bodies[key] = cached
+        return cached
 
-    def answer(self, path: str, query: str, request_headers: Any) -> Answer:
+    def answer(self, path: str, query: str, request_headers: Message) -> Answer:
         """The response a web server holding the snapshot gives for a GET of path?query."""
         key = url_key(path, query)
         found = self._lookup(key)
@@ -209,10 +211,8 @@ class ReplayServer:
                 content_type=None,
                 headers=(("Location", self._absolute(entry.location)),),
             )
-        body = self.body_of(key, entry)
-        headers: list[tuple[str, str]] = []
-        etag = entry.etag or etag_for(body)
-        headers.append(("ETag", etag))
+        body, etag = self.body_of(key, entry)
+        headers = [("ETag", etag)]
         if entry.last_modified:
             headers.append(("Last-Modified", entry.last_modified))
         if entry.status == 200 and _not_modified(request_headers, etag, entry.last_modified):
@@ -234,15 +234,16 @@ class ReplayServer:
         return None
 
     def _not_found(self) -> Answer:
-        return Answer(404, self.snapshot.not_found_body() or error_page(404))
+        if self._not_found_body is None:
+            self._not_found_body = self.snapshot.not_found_body() or error_page(404)
+        return Answer(404, self._not_found_body)
 
     def _absolute(self, location: str) -> str:
-        """Redirect targets on the snapshot's own site point at this server instead."""
+        """Redirect targets on the site's own hosts point at this server instead."""
         if location.startswith("/"):
             return self.url.rstrip("/") + location
-        site = urlsplit(self.snapshot.site_url)
         target = urlsplit(location)
-        if site.netloc and target.netloc.lower() == site.netloc.lower():
+        if target.netloc.lower() in self._own_hosts:
             return (
                 self.url.rstrip("/")
                 + (target.path or "/")
@@ -251,7 +252,7 @@ class ReplayServer:
         return location
 
 
-def _not_modified(headers: Any, etag: str, last_modified: str | None) -> bool:
+def _not_modified(headers: Message, etag: str, last_modified: str | None) -> bool:
     if_none_match = headers.get("If-None-Match")
     if if_none_match is not None:
         tags = {tag.strip() for tag in if_none_match.split(",")}
