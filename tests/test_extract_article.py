@@ -225,6 +225,19 @@ def test_site_url_of_a_crawl_maps_to_the_primary_host() -> None:
     }
 
 
+def test_generic_title_is_the_displayed_heading_when_the_title_tag_adds_to_it() -> None:
+    html = (
+        "<html><head><title>Uncork the mystery | DW | 10.06.2013</title>"
+        '<meta property="og:title" content="Uncork the mystery | DW | 10.06.2013"></head>'
+        "<body><h1>Uncork the mystery</h1><p>Some text of the story about wine.</p></body></html>"
+    )
+    record = extract_article(html, "https://www.dw.com/en/uncork/a-1")
+    assert (record["title"], record["extraction"]["sources"]["title"]) == (
+        "Uncork the mystery",
+        "og",
+    )
+
+
 def test_strip_site_suffix() -> None:
     assert strip_site_suffix("Title - Afghanistan Times") == "Title"
     assert strip_site_suffix("Title | Afghanistan Times") == "Title"

@@ -7,6 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from atnews_scraper.urls import UrlRules, shortlink_post_id
 EXTRACTOR_VERSION = "1.0.0"
 
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:•·]\s+([^-|–—•·]{2,60})$")
+_SEPARATOR = re.compile(r"^\s+[-|–—:•·/]\s")
 _SITE_NAMES = ("afghanistan times", "at news", "afghanistantimes")
 _AD_URL = re.compile(r"/(?:ads?|banners?|e3lan)/|doubleclick|googlesyndication", re.IGNORECASE)
 
@@ -187,11 +189,29 @@ def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         fields.offer("title", ev.theme.title(), "sahifa")
     fields.offer("title", data.headline, "json-ld")
     site_name = data.meta.get("og:site_name")
-    fields.offer("title", strip_site_suffix(data.meta.get("og:title"), site_name), "og")
+    headings = _headings(ev) if ev.theme is None else []
+    og_title = _displayed(data.meta.get("og:title"), headings)
+    fields.offer("title", strip_site_suffix(og_title, site_name), "og")
     if ev.theme is None:
         title = strip_site_suffix(ev.generic.result.title, site_name)
         fields.offer("title", title, "trafilatura")
-    fields.offer("title", strip_site_suffix(data.title_tag, site_name), "meta")
+    title_tag = _displayed(data.title_tag, headings)
+    fields.offer("title", strip_site_suffix(title_tag, site_name), "meta")
+
+
+def _headings(ev: _Evidence) -> list[str]:
+    return [t for t in (clean_line(h.text_content()) for h in ev.page.tree.iter("h1")) if t][:5]
+
+
+def _displayed(title: str | None, headings: list[str]) -> str | None:
+    """ "Floods hit | DW | 10.06.2013" -> "Floods hit" when the page's <h1> says just that."""
+    if not title:
+        return title
+    for heading in headings:
+        rest = title[len(heading) :]
+        if len(heading) >= 8 and title.startswith(heading) and _SEPARATOR.match(rest):
+            return heading
+    return title
 
 
 def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | None:
@@ -241,11 +261,10 @@ def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
     fields.offer("wp_author", data.meta.get("author"), "meta")
     if ev.theme is None:
-        people = [a for a in data.authors if not is_house_account(a)]
+        people = [a for a in data.person_authors if not is_house_account(a)]
         fields.offer("authors", people, "json-ld")
         meta_authors = data.meta_all.get("author", []) + data.meta_all.get("article:author", [])
-        people = [a for a in meta_authors if not a.startswith("http") and not is_house_account(a)]
-        fields.offer("authors", people, "meta")
+        fields.offer("authors", _unique(a for a in meta_authors if looks_like_person(a)), "meta")
         people = [a for a in ev.generic.result.authors if looks_like_person(a)]
         fields.offer("authors", people, "trafilatura")
     wp_author = fields.get("wp_author")
@@ -383,7 +402,7 @@ def _page_language(data: Structured) -> str | None:
     return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
-def _unique(values: list[str]) -> list[str]:
+def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 

@@ -32,6 +32,9 @@ ARTICLE_TYPES = frozenset(
         "socialmediaposting",
     }
 )
+_ORGANIZATION_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "corporation", "organisation", "website"}
+)
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "profilepage"})
 _COMMENT = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?:-->|//\s*\]\]>)\s*$")
 
@@ -44,7 +47,8 @@ class Structured:
     headline: str | None = None
     date_published: str | None = None
     date_modified: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # every author name, people or not
+    person_authors: list[str] = field(default_factory=list)  # those not typed as organisations
     sections: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     breadcrumbs: list[str] = field(default_factory=list)
@@ -118,6 +122,7 @@ def _read_json_ld(tree: HtmlElement, data: Structured) -> None:
         data.article_type = sorted(_types(article) & ARTICLE_TYPES)[0]
         data.headline = _text(article.get("headline")) or _text(article.get("name"))
         data.authors = _names(article.get("author"), by_id)
+        data.person_authors = _names(article.get("author"), by_id, people_only=True)
         data.sections = _strings(article.get("articleSection"))
         data.keywords = _strings(article.get("keywords"), split_commas=True)
         data.image = _image_url(article.get("image"), by_id)
@@ -191,11 +196,13 @@ def _strings(value: Any, split_commas: bool = False) -> list[str]:
     return out
 
 
-def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict[str, Any]], people_only: bool = False) -> list[str]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
     for item in items:
         item = _resolve(item, by_id)
+        if people_only and isinstance(item, dict) and _types(item) & _ORGANIZATION_TYPES:
+            continue
         name = _text(item.get("name")) if isinstance(item, dict) else _text(item)
         if name and name not in out:
             out.append(name)

@@ -39,7 +39,6 @@ _DATELINE = re.compile(rf"^(?P<place>{_PLACE_WORDS})\s*:\s*(?=\S)")
 _CREDIT_ONLY = re.compile(rf"^(?P<credit>{_CREDIT})[\s.:\-–—]*$")
 _CREDIT_PREFIX = re.compile(rf"^(?P<credit>{_CREDIT})(?:\s*[-–—:]\s*|\s+)(?=\S)")
 _BY_PREFIX = re.compile(r"^By\s+(?=\S)", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 _NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,\s*)\s*")
 # Words that open a paragraph with a colon but are not places.
 _NOT_PLACES = frozenset(
@@ -151,8 +150,8 @@ def looks_like_person(name: str) -> bool:
     words = name.split()
     return (
         2 <= len(words) <= 5
-        and all(_NAME_WORD.match(w) for w in words)
-        and words[0][0].isupper()
+        and all(_is_name_word(w) for w in words)
+        and not words[0][0].islower()
         and not is_house_account(name)
     )
 
@@ -247,13 +246,25 @@ def _split_by_with_dateline(paragraph: str) -> tuple[list[str], str]:
     return names, remainder
 
 
+def _is_name_word(word: str) -> bool:
+    """A word of a person's name: capitalised (or of a script without case: "احمد"), or a short
+    particle ("de", "bin", "van")."""
+    if word.isalpha() and word.islower():
+        return len(word) <= 3
+    return (
+        word[0].isalpha()
+        and not word[0].islower()
+        and all(c.isalpha() or c in "'’.-" for c in word)
+    )
+
+
 def _names(text: str) -> list[str]:
     names = [n.strip() for n in _NAME_SPLIT.split(text) if n.strip()]
     for name in names:
         words = name.split()
-        if not 1 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):
+        if not 1 <= len(words) <= 5 or not all(_is_name_word(w) for w in words):
             return []
-        if not words[0][0].isupper():
+        if words[0][0].islower():
             return []
     return names
 
