@@ -55,18 +55,20 @@ class SiteHostsMiddleware(_CrawlerMiddleware):
     """Every request goes to the crawl's --site-url host; requests anywhere else are dropped.
 
     Links and redirects to the site's other hosts (www., bare, .media) are moved to the fetch
-    host; requests to any other host (a redirect off-site) never leave the machine.
+    host, and so are requests a --jobdir queue kept from a run with another --site-url; requests
+    to any other host (a redirect off the site) never leave the machine.
     """
 
     def process_request(self, request: Request) -> Request | None:
         rules = _spider(self.crawler).rules
-        fetch = rules.fetch_url(request.url) if rules.is_own(request.url) else None
-        if fetch is None:
+        url = request.url
+        if not rules.is_own(url) and not request.meta.get("redirect_urls"):
+            url = request.meta.get("atnews", {}).get("url", url)  # its canonical URL
+        if not rules.is_own(url):
             self._count("atnews/skipped/offsite")
             raise IgnoreRequest(f"off-site URL not followed: {request.url}")
-        if fetch != request.url:
-            return request.replace(url=fetch)
-        return None
+        fetch = rules.fetch_url(url)
+        return request.replace(url=fetch) if fetch != request.url else None
 
 
 class RobotsTxtMiddleware(_CrawlerMiddleware):
