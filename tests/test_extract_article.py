@@ -7,6 +7,7 @@ import json
 
 from atnews_scraper.extract import EXTRACTOR_VERSION, extract_article
 from atnews_scraper.extract.article import strip_site_suffix
+from atnews_scraper.extract.generic import reconcile_with_article_body
 from atnews_scraper.urls import UrlRules
 
 URL = "https://www.afghanistantimes.af/a-story/"
@@ -244,3 +245,42 @@ def test_strip_site_suffix() -> None:
     assert strip_site_suffix("Editorial: A - B") == "Editorial: A - B"
     assert strip_site_suffix("Story – The Daily", "The Daily") == "Story"
     assert strip_site_suffix(None) is None
+
+
+STORY = [
+    "Heavy rain has flooded dozens of villages in the valley, officials said on Tuesday.",
+    "Rescue teams used boats to reach people trapped on rooftops across the district.",
+    "The weather service said more rain was expected over the weekend in the north.",
+    "Aid groups asked for tents, blankets and clean drinking water for the families.",
+]
+
+
+def test_article_body_drops_what_the_publisher_did_not_write() -> None:
+    found = [STORY[0], "Photo: villagers wade through water", STORY[1], "Read more: Floods"]
+    found += STORY[2:]
+    assert reconcile_with_article_body(found, " ".join(STORY)) == (STORY, False)
+
+
+def test_article_body_teaser_is_not_used() -> None:
+    teaser = " ".join(STORY[:1])
+    found = [*STORY, "Subscribe to read more"]
+    assert reconcile_with_article_body(found, teaser) == (found, False)
+
+
+def test_article_body_replaces_a_body_trafilatura_missed() -> None:
+    assert reconcile_with_article_body(["Share this story"], "\n".join(STORY)) == (STORY, True)
+
+
+def test_html_article_body_of_a_structured_page() -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Floods",
+        "articleBody": "".join(f"<p>{p}</p>" for p in STORY),
+    }
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        "<body><h1>Floods</h1><div id='app'>Loading&hellip;</div></body></html>"
+    )
+    record = extract_article(html, "https://news.example.org/floods")
+    assert record["body"] == "\n\n".join(STORY)
+    assert record["extraction"]["sources"]["body"] == "json-ld"

@@ -15,7 +15,7 @@ from bs4 import Tag
 
 from atnews_scraper.extract.dates import DateValue, parse_date
 from atnews_scraper.extract.document import Page, load_page
-from atnews_scraper.extract.generic import GenericPage
+from atnews_scraper.extract.generic import GenericPage, reconcile_with_article_body
 from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.sahifa import SahifaPage, image_source
 from atnews_scraper.extract.structured import Structured, read_structured
@@ -235,6 +235,8 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         source = "trafilatura"
         if ev.theme is not None and paragraphs:
             warnings.add("generic-fallback")
+        paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
+        source = "json-ld" if from_json_ld else source
     if not paragraphs and "not-html" in ev.page.warnings:
         paragraphs = text_paragraphs(ev.page.html)
         source = "derived"

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from atnews_scraper.extract.text import clean_inline, clean_line, clean_paragraph
+from atnews_scraper.extract.text import clean_inline, clean_line, clean_paragraph, text_paragraphs
 
 # trafilatura logs every page it discards at WARNING; the record's warnings say it instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -21,6 +21,7 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # trafilatura's output vocabulary: blocks that are paragraphs of their own.
 _PARAGRAPH_TAGS = frozenset({"p", "head", "item", "code", "quote", "div", "cell", "label"})
 _CONTAINERS = frozenset({"list", "table", "body", "doc", "main", "comments"})
+_PUNCTUATION = "\"'“”‘’.,;:!?()[]«»—–-"
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
 
 
@@ -152,3 +153,51 @@ def _authors(value: Any) -> list[str]:
     if not text:
         return []
     return [a for a in (n.strip() for n in _SPLIT_AUTHORS.split(text)) if a]
+
+
+def reconcile_with_article_body(
+    paragraphs: list[str], article_body: str | None
+) -> tuple[list[str], bool]:
+    """Check trafilatura's paragraphs against the page's JSON-LD `articleBody` (the publisher's
+    own text): paragraphs it does not contain (captions, link lists, bylines) are dropped.
+    When trafilatura found little of it, the articleBody itself is the body. Returns the
+    paragraphs and whether they are the articleBody's. A truncated articleBody (a teaser for a
+    paywall) is not used."""
+    if not article_body:
+        return paragraphs, False
+    reference = _words(article_body)
+    if len(reference) < 40:
+        return paragraphs, False
+    found = sum(len(_words(p)) for p in paragraphs)
+    if found and len(reference) < 0.8 * found:
+        return paragraphs, False
+    grams = _trigrams(reference)
+    kept = [p for p in paragraphs if _contained(_words(p), grams, reference)]
+    own = _article_body_paragraphs(article_body)
+    covered = sum(len(_words(p)) for p in kept)
+    if covered >= 0.6 * len(reference) and len(kept) >= len(own):
+        return kept, False
+    return own, True
+
+
+def _article_body_paragraphs(article_body: str) -> list[str]:
+    """Blank lines separate paragraphs; a text without any takes single line breaks."""
+    paragraphs = text_paragraphs(article_body.replace("\r", "\n"))
+    if len(paragraphs) == 1 and "\n" in paragraphs[0]:
+        paragraphs = [p for p in (clean_paragraph(line) for line in paragraphs[0].split("\n")) if p]
+    return paragraphs
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().strip(_PUNCTUATION) for w in text.split() if w.strip(_PUNCTUATION)]
+
+
+def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _contained(words: list[str], grams: set[tuple[str, ...]], reference: list[str]) -> bool:
+    if len(words) < 3:
+        return bool(words) and set(words) <= set(reference)
+    own = _trigrams(words)
+    return len(own & grams) >= 0.5 * len(own)

@@ -35,6 +35,8 @@ ARTICLE_TYPES = frozenset(
 _ORGANIZATION_TYPES = frozenset(
     {"organization", "newsmediaorganization", "corporation", "organisation", "website"}
 )
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "profilepage"})
 _COMMENT = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[)|(?:-->|//\s*\]\]>)\s*$")
 
@@ -52,6 +54,7 @@ class Structured:
     sections: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     breadcrumbs: list[str] = field(default_factory=list)
+    article_body: str | None = None  # the publisher's own plain text, when it gives it
     image: str | None = None
     url: str | None = None
     post_id: int | None = None
@@ -123,6 +126,8 @@ def _read_json_ld(tree: HtmlElement, data: Structured) -> None:
         data.headline = _text(article.get("headline")) or _text(article.get("name"))
         data.authors = _names(article.get("author"), by_id)
         data.person_authors = _names(article.get("author"), by_id, people_only=True)
+        body = article.get("articleBody")
+        data.article_body = _plain_text(body) if isinstance(body, str) else None
         data.sections = _strings(article.get("articleSection"))
         data.keywords = _strings(article.get("keywords"), split_commas=True)
         data.image = _image_url(article.get("image"), by_id)
@@ -180,6 +185,14 @@ def _text(value: Any) -> str | None:
 
 def _unescape(value: str) -> str:
     return html_lib.unescape(value) if "&" in value else value
+
+
+def _plain_text(value: str) -> str | None:
+    """articleBody as text: some sites put HTML in it."""
+    if "<" in value:
+        value = _BLOCK_END.sub("\n\n", value)
+        value = _TAG.sub("", value)
+    return _unescape(value).strip() or None
 
 
 def _strings(value: Any, split_commas: bool = False) -> list[str]:
