@@ -43,6 +43,7 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider logs each failure once, as a warning
 ATNEWS_RETRY_BACKOFF = 2.0  # first wait before a retry; doubles each time
 ATNEWS_RETRY_AFTER_MAX = 300.0  # the longest Retry-After honoured
 REDIRECT_MAX_TIMES = 5

@@ -240,7 +240,7 @@ class AtnewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if kind in UNREACHABLE_KINDS:
             self.unreachable = f"{request.url}: {describe(exc)}"
-            logger.error("site unreachable: %s", self.unreachable)
+            logger.info("site unreachable: %s", self.unreachable)  # the CLI says it, once
             return
         logger.warning("robots.txt failed (%s): crawling without it", describe(exc))
         yield from self.first_requests([])

@@ -42,10 +42,10 @@ class ShortItemLogFormatter(LogFormatter):
 
 
 class _OwnInfo(logging.Filter):
-    """On the terminal: atnews's own INFO lines (progress), and warnings from anyone."""
+    """On the terminal: progress lines, and warnings from anyone."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.name.startswith(("atnews", "spiders"))
+        return record.levelno >= logging.WARNING or record.name == "atnews.progress"
 
 
 def setup_logging(log_file: Path, terminal: logging.Handler | None) -> logging.Handler:
