@@ -363,3 +363,11 @@ def test_compressed_snapshot_serves_the_same_bytes(tmp_path: Path) -> None:
     with ReplayServer(out) as server, urllib.request.urlopen(f"{server.url}{SCO}/") as response:
         body = response.read()
     assert body == (FIXTURE_SITE / SCO / "index.html").read_bytes()
+
+
+def test_page_options_vary() -> None:
+    articles = default_site().articles
+    undated = [a for a in articles if not (a.meta_line or a.updated_span or a.yoast)]
+    assert len(undated) == 3
+    assert [sum(getattr(a, flag) for a in articles) for flag in ("yoast", "og_tags")] == [8, 23]
+    assert sum(1 for a in articles if a.check_also is None) == 11
