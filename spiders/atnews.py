@@ -44,6 +44,7 @@ from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT
 from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.sitemaps import SITEMAP_CANDIDATES, lists_posts, parse_sitemap
 from atnews_scraper.crawl.state import PageMark
+from atnews_scraper.crawl.summary import WATCHED_FIELDS
 from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.urls import PageKind, UrlRules
@@ -483,6 +484,9 @@ class AtnewsSpider(scrapy.Spider):
             self.plan.state.resolve(info["url"])
             return
         self.count("pages/articles")
+        for name in WATCHED_FIELDS:
+            if not record.get(name):
+                self.count(f"fields_empty/{name}")
         self.plan.state.resolve(info["url"])
         self.scheduled.update((url, record["url"]))
         yield ArticlePage(
