@@ -284,3 +284,19 @@ def test_html_article_body_of_a_structured_page() -> None:
     record = extract_article(html, "https://news.example.org/floods")
     assert record["body"] == "\n\n".join(STORY)
     assert record["extraction"]["sources"]["body"] == "json-ld"
+
+
+def test_one_paragraph_story_on_a_plain_page_is_not_a_blob() -> None:
+    text = (
+        "The ministry says the highway will be closed in the pass between 8 am and 2 pm on "
+        "Thursday for blasting work to widen the road."
+    )
+    html = (
+        "<html><body><nav><p>Home | World | Sport | About the paper and its staff</p></nav>"
+        "<article><h1>Highway to close for blasting work</h1>"
+        "<div class='meta'>admin June 25, 2025 Latest 3,161 Views</div>"
+        f"<div class='text'><p>{text}</p></div><div class='share'>Share Facebook Twitter</div>"
+        "</article></body></html>"
+    )
+    record = extract_article(html, "https://news.example.org/highway")
+    assert record["body"] == text

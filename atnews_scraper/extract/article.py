@@ -15,7 +15,11 @@ from bs4 import Tag
 
 from atnews_scraper.extract.dates import DateValue, parse_date
 from atnews_scraper.extract.document import Page, load_page
-from atnews_scraper.extract.generic import GenericPage, reconcile_with_article_body
+from atnews_scraper.extract.generic import (
+    GenericPage,
+    reconcile_with_article_body,
+    split_blob,
+)
 from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.sahifa import SahifaPage, image_source
 from atnews_scraper.extract.structured import Structured, read_structured
@@ -232,6 +236,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     source = "sahifa"
     if not paragraphs:
         paragraphs = _without_heading(ev.generic.result.paragraphs, fields.get("title"))
+        paragraphs = split_blob(paragraphs, ev.page.tree)
         source = "trafilatura"
         if ev.theme is not None and paragraphs:
             warnings.add("generic-fallback")

@@ -21,6 +21,8 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # trafilatura's output vocabulary: blocks that are paragraphs of their own.
 _PARAGRAPH_TAGS = frozenset({"p", "head", "item", "code", "quote", "div", "cell", "label"})
 _CONTAINERS = frozenset({"list", "table", "body", "doc", "main", "comments"})
+_NOT_BODY = frozenset({"nav", "header", "footer", "aside", "form", "figcaption", "noscript"})
+_DENSE_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 _PUNCTUATION = "\"'“”‘’.,;:!?()[]«»—–-"
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|,|\band\b|&)\s*")
 
@@ -201,3 +203,48 @@ def _contained(words: list[str], grams: set[tuple[str, ...]], reference: list[st
         return bool(words) and set(words) <= set(reference)
     own = _trigrams(words)
     return len(own & grams) >= 0.5 * len(own)
+
+
+def split_blob(paragraphs: list[str], tree: HtmlElement) -> list[str]:
+    """trafilatura's last resort on a short article is the whole <article> text as one
+    paragraph (title, date line and share buttons included). When the page's densest run of
+    <p> elements is inside that blob, it is the body."""
+    if len(paragraphs) != 1:
+        return paragraphs
+    blob = _normal(paragraphs[0])
+    dense = densest_paragraphs(tree)
+    if (
+        dense
+        and all(_normal(p) in blob for p in dense)
+        and len(_normal(" ".join(dense))) < len(blob)
+    ):
+        return dense
+    return paragraphs
+
+
+def densest_paragraphs(tree: HtmlElement) -> list[str]:
+    """The paragraphs of the element holding the most <p> text (outside navigation, headers,
+    footers, asides and forms): the article body of a plain page."""
+    scores: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        if any(a.tag in _NOT_BODY for a in p.iterancestors()):
+            continue
+        length = len(clean_line(p.text_content()))
+        if length >= 25:
+            parent = p.getparent()
+            scores[parent] = scores.get(parent, 0) + length
+    if not scores:
+        return []
+    best = max(scores, key=lambda element: scores[element])
+    blocks = [e for e in best.iter(*_DENSE_BLOCKS) if e is not best]
+    chosen = set(blocks)
+    texts = (
+        clean_paragraph(e.text_content())
+        for e in blocks
+        if not any(a in chosen for a in e.iterancestors())
+    )
+    return [t for t in texts if t]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
