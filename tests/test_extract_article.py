@@ -202,7 +202,7 @@ def test_structured_method_when_json_ld_article_and_no_theme() -> None:
     )
     record = extract_article(html, "https://news.example.org/world/floods-hit-the-valley")
     assert record["extraction"]["method"] == "structured"
-    assert record["extraction"]["warnings"] == []
+    assert record["extraction"]["warnings"] == ["generic-fallback"]
     assert (record["published_at"], record["date_precision"]) == (
         "2024-03-05T00:00:00+04:30",
         "date",

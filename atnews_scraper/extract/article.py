@@ -118,13 +118,12 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
         method = "structured"
     else:
         method = "generic"
-        warnings.add("generic-fallback")
     for read_field in (_title, _body, _people, _dates, _sections, _links, _images, _post_id):
         read_field(fields, ev, warnings)
 
     body = fields.get("body", "")
-    language = detect_language(body) or _page_language(data)
-    fields.offer("language", language, "derived")
+    fields.offer("language", detect_language(body), "derived")
+    fields.offer("language", _page_language(data), "meta")
     for name in ("word_count", "content_hash"):
         fields.sources[name] = "derived"
     if not fields.get("title"):
@@ -238,13 +237,13 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         paragraphs = _without_heading(ev.generic.result.paragraphs, fields.get("title"))
         paragraphs = split_blob(paragraphs, ev.page.tree)
         source = "trafilatura"
-        if ev.theme is not None and paragraphs:
-            warnings.add("generic-fallback")
         paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
         source = "json-ld" if from_json_ld else source
     if not paragraphs and "not-html" in ev.page.warnings:
         paragraphs = text_paragraphs(ev.page.html)
         source = "derived"
+    if source != "sahifa":  # the theme's rules did not give the body: a redesign shows here
+        warnings.add("generic-fallback")
     credits = split_credits(paragraphs)
     fields.offer("body", "\n\n".join(credits.paragraphs), source)
     fields.offer("byline", credits.byline, source)
