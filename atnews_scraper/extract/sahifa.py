@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from functools import cached_property
 
 from bs4 import BeautifulSoup, Tag
@@ -298,9 +299,9 @@ def _text_or_attr(tag: Tag | None) -> str | None:
     return clean_line(str(value)) or None
 
 
-def _link_texts(links: object) -> list[str]:
+def _link_texts(links: Iterable[Tag]) -> list[str]:
     names: list[str] = []
-    for link in links:  # type: ignore[attr-defined]
+    for link in links:
         text = clean_line(link.get_text())
         if text and text not in names:
             names.append(text)
