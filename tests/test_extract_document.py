@@ -172,3 +172,38 @@ def test_ten_megabytes_of_text_is_cut_with_a_warning() -> None:
     assert record["extraction"]["warnings"] == ["no-date", "page-truncated"]
     whole_paragraphs_kept = (MAX_HTML_CHARS - html.index("<p>")) // len(paragraph)
     assert record["word_count"] == 100 * whole_paragraphs_kept == 591_600
+
+
+def test_mangled_saved_pages_give_a_record_or_one_clear_error() -> None:
+    """Cut, flipped, shuffled and tag-salted copies of a saved page: never a traceback."""
+    import random
+
+    from atnews_scraper.fixture_pages import saved_pages
+
+    original = saved_pages()[0].html()
+    rng = random.Random(4)
+    outcomes = {"record": 0, "error": 0}
+    for round_number in range(40):
+        page = bytearray(original)
+        kind = round_number % 4
+        if kind == 0:
+            page = page[: rng.randrange(len(page))]
+        elif kind == 1:
+            for _ in range(300):
+                page[rng.randrange(len(page))] = rng.randrange(256)
+        elif kind == 2:
+            lines = bytes(page).split(b"\n")
+            rng.shuffle(lines)
+            page = bytearray(b"\n".join(lines))
+        else:
+            for _ in range(60):
+                at = rng.randrange(len(page))
+                page[at:at] = rng.choice(
+                    [b"<div>", b"</p>", b"<td>", b"<!--", b"<script>", b"\x00"]
+                )
+        try:
+            extract_article(bytes(page), "https://www.afghanistantimes.af/x/")
+            outcomes["record"] += 1
+        except ExtractionError:
+            outcomes["error"] += 1
+    assert outcomes == {"record": 40, "error": 0}
