@@ -83,29 +83,29 @@ class Fault:
                 raise FaultSpecError(f"fault {spec!r}: bad regular expression ({exc})") from exc
         kind_text, *options = [part.strip() for part in head.split(",")]
         name, _, value = kind_text.partition("=")
-        settings: dict[str, float | int] = {}
+        status, delay, retry_after, times = 503, 0.0, None, None
         try:
             if name.isdigit() and len(name) == 3:
-                kind, settings["status"] = FaultKind.STATUS, int(name)
+                kind, status = FaultKind.STATUS, int(name)
             elif name == "slow":
-                kind, settings["delay"] = FaultKind.SLOW, float(value or 1.0)
-            else:
+                kind, delay = FaultKind.SLOW, float(value or 1.0)
+            elif name in (FaultKind.DROP, FaultKind.TRUNCATE, FaultKind.LOOP):
                 kind = FaultKind(name)
-                if kind is FaultKind.STATUS or kind is FaultKind.SLOW:
-                    raise ValueError(name)
+            else:
+                raise ValueError(name)
             for option in options:
                 key, _, raw = option.partition("=")
                 if key == "retry-after":
-                    settings["retry_after"] = int(raw)
+                    retry_after = int(raw)
                 elif key == "times":
-                    settings["times"] = int(raw)
+                    times = int(raw)
                 elif key == "delay":
-                    settings["delay"] = float(raw)
+                    delay = float(raw)
                 else:
                     raise ValueError(option)
         except ValueError as exc:
             raise FaultSpecError(f"fault {spec!r} not understood: use {FAULT_SPEC_HELP}") from exc
-        return cls(kind=kind, pattern=pattern, **settings)  # type: ignore[arg-type]
+        return cls(kind, pattern, status, retry_after, delay, times)
 
 
 # What a random fault can be when a plan has a rate.

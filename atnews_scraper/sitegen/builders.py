@@ -8,6 +8,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from atnews_scraper.sitegen import corpus
@@ -168,7 +169,7 @@ def changed_article(article: ArticleSpec, after: dt.datetime) -> ArticleSpec:
     """The article after an editor's update: one more paragraph, a later modified time."""
     when = max(after, article.modified) + dt.timedelta(days=1)
     update = f"Update ({when:%B} {when.day}): officials confirmed the figures given above."
-    return article.with_changes(paragraphs=(*article.paragraphs, update), modified=when)
+    return replace(article, paragraphs=(*article.paragraphs, update), modified=when)
 
 
 # -- generation -----------------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def _number(articles: list[ArticleSpec], first_post_id: int) -> tuple[ArticleSpe
     numbered = []
     post_id = first_post_id
     for article in ordered:
-        numbered.append(article.with_changes(post_id=post_id))
+        numbered.append(replace(article, post_id=post_id))
         post_id += rng.randint(1, 9)  # other post types and drafts take IDs in between
     return tuple(numbered)
 

@@ -32,7 +32,7 @@ class Listing:
 
     base_path: str  # "/category/latest/"; page N is base_path + "page/N/"
     title: str
-    crumbs: tuple[str, ...]  # after "Home"
+    crumb: str | None  # after "Home"; None on the home page
     articles: tuple[ArticleSpec, ...]
     query: str = ""  # "s=kabul" for search results
     feed_path: str | None = None
@@ -447,23 +447,15 @@ def render_listing_page(site: SiteSpec, listing: Listing, number: int) -> str:
             f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} &raquo; '
             f'{attr(listing.title)} Feed" href="{url(listing.feed_path)}" />'
         )
-    page_label = f" (page {number})" if number > 1 else ""
-    crumbs = (
-        _crumbs(
-            [
-                (label + (page_label if i == len(listing.crumbs) - 1 else ""), None)
-                for i, label in enumerate(listing.crumbs)
-            ]
-        )
-        if listing.crumbs
-        else ""
-    )
+    crumbs = ""
+    if listing.crumb:
+        crumbs = _crumbs([(listing.crumb + (f" (page {number})" if number > 1 else ""), None)])
     rss = (
         f'<a class="rss-cat-icon tooltip" title="Feed" href="{url(listing.feed_path)}"></a>'
         if listing.feed_path
         else ""
     )
-    title = f"{listing.title} - {SITE_NAME}" if listing.crumbs else f"{SITE_NAME}"
+    title = SITE_NAME if listing.crumb is None else f"{listing.title} - {SITE_NAME}"
     if number > 1:
         title = f"{listing.title} - Page {number} of {pages} - {SITE_NAME}"
     return (
@@ -502,13 +494,13 @@ def render_not_found(site: SiteSpec) -> str:
 
 def site_listings(site: SiteSpec) -> list[Listing]:
     """Every archive of the site: home, categories, tags and authors that have posts, searches."""
-    listings = [Listing("/", "Latest News", (), site.newest_first, body_class="home blog")]
+    listings = [Listing("/", "Latest News", None, site.newest_first, body_class="home blog")]
     for archive in site.archives():
         listings.append(
             Listing(
                 archive.path,
                 archive.name,
-                (archive.name,),
+                archive.name,
                 archive.articles,
                 feed_path=archive.path + "feed/" if archive.kind == "category" else None,
                 body_class=f"archive {archive.kind} {archive.kind}-{archive.slug}",
@@ -524,7 +516,7 @@ def site_listings(site: SiteSpec) -> list[Listing]:
             Listing(
                 "/",
                 f"Search Results for: {word}",
-                (f"Search Results for: {word}",),
+                f"Search Results for: {word}",
                 found,
                 query=f"s={word}",
                 body_class="search search-results",

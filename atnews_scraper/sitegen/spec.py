@@ -134,9 +134,6 @@ class ArticleSpec:
     def path(self) -> str:
         return f"/{self.slug}/"
 
-    def with_changes(self, **changes: object) -> ArticleSpec:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True)
 class Archive:
