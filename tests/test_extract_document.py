@@ -165,6 +165,7 @@ def test_ten_megabyte_page_is_shrunk_not_choked_on() -> None:
     assert record["extraction"]["warnings"] == ["no-date"]
 
 
+@pytest.mark.slow
 def test_ten_megabytes_of_text_is_cut_with_a_warning() -> None:
     paragraph = "<p>" + "word " * 100 + "</p>"
     html = sahifa_page(paragraph * (10_000_000 // len(paragraph)))
