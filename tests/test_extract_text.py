@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.text import (
     clean_paragraph,
     content_hash,
@@ -136,3 +137,19 @@ def test_content_hash_ignores_white_space_layout_and_normalises() -> None:
 )
 def test_house_accounts(name: str, house: bool) -> None:
     assert is_house_account(name) is house
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The minister said that the plan was approved by the cabinet on Monday.", "en"),
+        ("کابل د افغانستان پلازمېنه ده او ډېر خلک په کې ژوند کوي او کار کوي.", "ps"),
+        ("کابل پایتخت افغانستان است و مردم زیادی در آن زندگی و کار می‌کنند.", "fa"),
+        ("القاهرة هي عاصمة مصر وأكبر مدنها من حيث عدد السكان في المنطقة.", "ar"),
+        ("Le ministre a dit que le plan a été approuvé par le conseil des ministres.", "fr"),
+        ("Москва является столицей России и крупнейшим городом страны.", "ru"),
+        ("12345 67890", None),
+    ],
+)
+def test_detect_language(text: str, language: str | None) -> None:
+    assert detect_language(text) == language

@@ -67,11 +67,11 @@ def detect_language(text: str) -> str | None:
 
 
 def _arabic_script_language(sample: str) -> str:
-    letters = set(sample)
-    if letters & _PASHTO_LETTERS:
-        return "ps"
-    if letters & _URDU_LETTERS:
-        return "ur"
-    if letters & _PERSIAN_LETTERS:
-        return "fa"
+    """Letters only one language of the script uses decide, if they are more than a stray one
+    (a Pashto name quoted in a Dari text)."""
+    counts = Counter(sample)
+    letters = sum(n for c, n in counts.items() if c.isalpha())
+    for code, own in (("ps", _PASHTO_LETTERS), ("ur", _URDU_LETTERS), ("fa", _PERSIAN_LETTERS)):
+        if sum(counts[c] for c in own) > letters / 200:
+            return code
     return "ar"
