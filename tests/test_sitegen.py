@@ -371,3 +371,26 @@ def test_page_options_vary() -> None:
     assert len(undated) == 3
     assert [sum(getattr(a, flag) for a in articles) for flag in ("yoast", "og_tags")] == [8, 23]
     assert sum(1 for a in articles if a.check_also is None) == 11
+
+
+def test_with_theme_renders_a_redesign(tmp_path: Path) -> None:
+    site = default_site()
+    redesigned = site.with_theme("legacy", [SCO, IRAN])
+    assert [a.slug for a in redesigned.articles if a.theme == "legacy"] == [IRAN, SCO]
+    snapshot = Snapshot.load(write_site(redesigned, tmp_path / "redesign"))
+    html = snapshot.body(snapshot.entries[f"/{SCO}/"]).decode()
+    for sahifa_marker in ('id="the-post"', 'class="entry"', 'id="crumbs"', "check-also-box"):
+        assert sahifa_marker not in html
+    assert '<time class="entry-date published" datetime="2022-09-15T10:20:00+04:30">' in html
+    assert (
+        '<h1 class="entry-title">SCO Summit; Putin&#8217;s meeting with Ebrahim Raisi and Xi '
+        "Jinping in Samarkand</h1>"
+    ) in html
+    assert html.count("<p>") == 16
+    unchanged = snapshot.body(snapshot.entries["/category/latest/"])
+    assert unchanged == (FIXTURE_SITE / "category" / "latest" / "index.html").read_bytes()
+    assert len([a for a in site.with_theme("legacy").articles if a.theme == "legacy"]) == 40
+    with pytest.raises(ValueError, match="unknown theme 'jannah'"):
+        site.with_theme("jannah")
+    with pytest.raises(KeyError, match="no article 'nope'"):
+        site.with_theme("legacy", ["nope"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ SITE_URL = "https://www.afghanistantimes.af/"
 SITE_NAME = "Afghanistan Times"
 POSTS_PER_PAGE = 10
 FEED_ITEMS = 10
+THEMES = ("sahifa", "legacy")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class ArticleSpec:
     yoast: bool = False
     ad_in_body: bool = False
     views: int = 0
+    theme: str = "sahifa"  # or "legacy": the page after a redesign (render_legacy.py)
 
     @property
     def lead(self) -> LeadForm:
@@ -240,6 +243,21 @@ class SiteSpec:
 
         added = new_articles(self, count, self.seed + 1000 if seed is None else seed)
         return self.with_articles(self.articles + added)
+
+    def with_theme(self, theme: str, slugs: Iterable[str] | None = None) -> SiteSpec:
+        """This site with the given articles (default: all) rendered in another theme."""
+        if theme not in THEMES:
+            raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+        chosen = set(self.by_slug if slugs is None else slugs)
+        unknown = chosen - set(self.by_slug)
+        if unknown:
+            raise KeyError(f"no article {sorted(unknown)[0]!r} in this site")
+        return self.with_articles(
+            tuple(
+                dataclasses.replace(a, theme=theme) if a.slug in chosen else a
+                for a in self.articles
+            )
+        )
 
     def with_changed_article(self, slug: str, when: dt.datetime | None = None) -> SiteSpec:
         """This site with one article's text changed and its modified time moved forward."""

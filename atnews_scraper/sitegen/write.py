@@ -21,6 +21,7 @@ from atnews_scraper.sitegen.render_html import (
     render_not_found,
     site_listings,
 )
+from atnews_scraper.sitegen.render_legacy import render_legacy_article
 from atnews_scraper.sitegen.render_xml import render_robots, site_feeds, site_sitemaps
 from atnews_scraper.sitegen.spec import SiteSpec
 
@@ -36,9 +37,8 @@ def write_site(spec: SiteSpec, out_dir: str | Path, compress: bool = False) -> P
     writer = SnapshotWriter(root, spec.site_url)
     newest = spec.newest_modified
     for article in spec.articles:
-        writer.add(
-            article.path, render_article(spec, article), HTML, article.modified, compress=compress
-        )
+        render = render_legacy_article if article.theme == "legacy" else render_article
+        writer.add(article.path, render(spec, article), HTML, article.modified, compress=compress)
         writer.add_redirect(f"/?p={article.post_id}", article.path)
     for listing in site_listings(spec):
         changed = max((a.modified for a in listing.articles), default=newest)
