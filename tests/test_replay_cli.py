@@ -57,7 +57,7 @@ def test_serves_with_faults_until_signalled(
     running.send_signal(signum)
     _, err = running.communicate(timeout=10)
     assert running.returncode == 0
-    assert "faults: 503@/feed/; random rate 0 (seed 0)" in err
+    assert "faults: 503@/feed/; random rate 0 (seed 0) of 500, 503, 429, drop, truncate" in err
     assert err.strip().splitlines()[-1] == "stopped after 2 request(s)"
     logged = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
     assert [(r["path"], r["status"]) for r in logged] == [("/robots.txt", 200), ("/feed/", 503)]

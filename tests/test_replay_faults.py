@@ -152,6 +152,14 @@ def test_random_faults_do_not_depend_on_request_order() -> None:
     assert {key: backward.choose(key) for key in reversed(keys)} == picked
 
 
+def test_the_random_mix_can_be_chosen(server: ReplayServer) -> None:
+    plan = FaultPlan.build(rate=1.0, seed=7, random_faults=["429,retry-after=9", "slow=0.01"])
+    server.set_faults(plan)
+    faults = [get(server, path)[1].getheader("Retry-After") for path in ("/", "/feed/", SCO)]
+    assert [r["fault"] for r in server.requests] == ["429", "slow=0.01", "429"]
+    assert faults == ["9", None, "9"]
+
+
 def test_a_retry_gets_a_fresh_draw() -> None:
     injector = FaultInjector(FaultPlan(rate=0.5, seed=11))
     draws = [injector.choose("/feed/") is not None for _ in range(12)]

@@ -39,6 +39,14 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         metavar="R",
         help="also fail this share of requests at random (0..1)",
     )
+    parser.add_argument(
+        "--random-fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="what a random fault may be, repeatable (default: 500, 503 and 429 with "
+        "Retry-After 1, drop, truncate); same KIND syntax as --fault",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random faults (0)")
     parser.add_argument("--log", metavar="FILE", help="append every request as JSON Lines here")
     parser.set_defaults(handler=run)
@@ -47,7 +55,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
 def run(args: argparse.Namespace) -> int:
     from atnews_scraper.replay.server import ReplayServer
 
-    plan = FaultPlan.build(args.fault, rate=args.fault_rate, seed=args.seed)
+    plan = FaultPlan.build(args.fault, args.fault_rate, args.seed, args.random_fault)
     server = ReplayServer(args.path, host=args.host, port=args.port, faults=plan, log_path=args.log)
     stop = threading.Event()
 
@@ -61,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         say(f"serving {args.path} ({entries} URLs) at {server.url}; Ctrl-C to stop")
         if plan.rules or plan.rate:
             rules = ", ".join(f"{rule.describe()}@{rule.pattern}" for rule in plan.rules)
-            say(f"faults: {rules or 'none'}; random rate {plan.rate:g} (seed {plan.seed})")
+            mix = ", ".join(fault.describe() for fault in plan.random_faults)
+            say(f"faults: {rules or 'none'}; random rate {plan.rate:g} (seed {plan.seed}) of {mix}")
         print(server.url, flush=True)
         while not stop.wait(0.5):
             pass

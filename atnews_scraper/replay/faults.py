@@ -131,10 +131,20 @@ class FaultPlan:
 
     @classmethod
     def build(
-        cls, specs: Sequence[Fault | str] = (), rate: float = 0.0, seed: int = 0
+        cls,
+        specs: Sequence[Fault | str] = (),
+        rate: float = 0.0,
+        seed: int = 0,
+        random_faults: Sequence[Fault | str] = (),
     ) -> FaultPlan:
-        rules = tuple(spec if isinstance(spec, Fault) else Fault.parse(spec) for spec in specs)
-        return cls(rules=rules, rate=rate, seed=seed)
+        """A plan from specs; ``random_faults`` (patterns ignored) replaces the default mix."""
+        rules = _parsed(specs)
+        kinds = _parsed(random_faults) or DEFAULT_RANDOM_FAULTS
+        return cls(rules=rules, rate=rate, seed=seed, random_faults=kinds)
+
+
+def _parsed(specs: Sequence[Fault | str]) -> tuple[Fault, ...]:
+    return tuple(spec if isinstance(spec, Fault) else Fault.parse(spec) for spec in specs)
 
 
 FaultsArg = FaultPlan | Sequence[Fault | str] | None
