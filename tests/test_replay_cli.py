@@ -82,12 +82,11 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
+        (["--log", "/nonexistent/dir/log.jsonl"], "cannot write the request log /nonexistent"),
         (["--fault", "sometimes@/x/"], "fault 'sometimes@/x/' not understood"),
         (["--fault-rate", "-0.1"], "fault rate -0.1 is outside 0..1"),
     ],
 )
-def test_bad_fault_options(
-    options: list[str], message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_options(options: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(FIXTURE_SITE), *options]) == 2
     assert message in capsys.readouterr().err

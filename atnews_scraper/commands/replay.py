@@ -18,8 +18,8 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "replay",
         help="serve a saved site snapshot on 127.0.0.1, with optional fault injection",
         description=(
-            "Serve a snapshot directory (e.g. fixtures/site) as a web server would, until Ctrl-C. "
-            "Point a crawl at it with --site-url URL."
+            "Serve a snapshot directory (e.g. fixtures/site) as a web server would, until "
+            "Ctrl-C or SIGTERM. Prints its URL; point a crawl at it with --site-url URL."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="snapshot directory (holds manifest.json)")

@@ -52,7 +52,11 @@ _STATUS_TEXT = {
 }
 
 
-class PortInUse(AtnewsError):
+class ReplayError(AtnewsError):
+    """The replay server cannot start as asked."""
+
+
+class PortInUse(ReplayError):
     pass
 
 
@@ -98,6 +102,14 @@ class ReplayServer:
         self._requested_port = port
         self._injector = FaultInjector(as_plan(faults))
         self._log_path = Path(log_path) if log_path else None
+        if self._log_path is not None:
+            try:
+                self._log_path.open("a", encoding="utf-8").close()
+            except OSError as exc:
+                raise ReplayError(
+                    f"cannot write the request log {self._log_path} ({exc.strerror}): "
+                    "give a writable --log path"
+                ) from exc
         self._log_lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
         self._httpd: ThreadingHTTPServer | None = None

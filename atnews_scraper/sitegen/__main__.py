@@ -20,11 +20,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="the small default site (fixtures/site)")
-    build.add_argument("out", metavar="DIR")
+    build.add_argument("out", metavar="DIR", help="snapshot directory to (re)write")
     synthetic = actions.add_parser("synthetic", help="a large synthetic site for benchmarks")
-    synthetic.add_argument("out", metavar="DIR")
-    synthetic.add_argument("--articles", type=int, default=2000, metavar="N")
-    synthetic.add_argument("--seed", type=int, default=1, metavar="S")
+    synthetic.add_argument("out", metavar="DIR", help="snapshot directory to (re)write")
+    synthetic.add_argument(
+        "--articles", type=int, default=2000, metavar="N", help="how many (2000)"
+    )
+    synthetic.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (1)")
     synthetic.add_argument(
         "--pages",
         type=Path,
