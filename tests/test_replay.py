@@ -82,6 +82,13 @@ def test_path_without_trailing_slash_redirects(server: ReplayServer) -> None:
     assert response.getheader("Location") == f"{server.url}category/latest/page/2/"
 
 
+def test_page_one_redirects_to_the_archive(server: ReplayServer) -> None:
+    status, response, _ = fetch(server, "/category/latest/page/1/")
+    assert (status, response.getheader("Location")) == (301, f"{server.url}category/latest/")
+    status, response, _ = fetch(server, "/page/1/?s=kabul")
+    assert (status, response.getheader("Location")) == (301, f"{server.url}?s=kabul")
+
+
 def test_shortlink_redirects_to_the_article(server: ReplayServer) -> None:
     status, response, _ = fetch(server, "/?p=24159")
     assert status == 301

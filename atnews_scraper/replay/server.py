@@ -243,6 +243,10 @@ class ReplayServer:
             with_slash = url_key(path + "/", query)
             if with_slash in entries:
                 return with_slash, Entry(status=301, location=with_slash)
+        if path.endswith("/page/1/"):  # WordPress sends page 1 of an archive to the archive
+            first = url_key(path.removesuffix("page/1/"), query)
+            if first in entries:
+                return first, Entry(status=301, location=first)
         return None
 
     def _not_found(self) -> Answer:
