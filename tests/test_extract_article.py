@@ -300,3 +300,11 @@ def test_one_paragraph_story_on_a_plain_page_is_not_a_blob() -> None:
     )
     record = extract_article(html, "https://news.example.org/highway")
     assert record["body"] == text
+
+
+def test_theme_page_with_an_empty_body_never_takes_the_sidebar_text() -> None:
+    sidebar = "<aside id='sidebar'>" + "<p>Most read: a long sidebar story line here.</p>" * 30
+    html = sahifa("<div class='video'><iframe src='https://video.example/x'></iframe></div>")
+    record = extract_article(html.replace("</body>", sidebar + "</aside></body>"), URL)
+    assert (record["body"], record["title"]) == ("", "The title")
+    assert record["extraction"]["warnings"] == ["empty-body", "generic-fallback", "no-date"]

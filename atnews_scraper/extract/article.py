@@ -21,7 +21,7 @@ from atnews_scraper.extract.generic import (
     split_blob,
 )
 from atnews_scraper.extract.language import detect_language
-from atnews_scraper.extract.sahifa import SahifaPage, image_source
+from atnews_scraper.extract.sahifa import SahifaPage, image_source, post_tree
 from atnews_scraper.extract.structured import Structured, read_structured
 from atnews_scraper.extract.text import (
     clean_line,
@@ -234,7 +234,9 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     paragraphs: list[str] = ev.theme.paragraphs() if ev.theme is not None else []
     source = "sahifa"
     if not paragraphs:
-        paragraphs = _without_heading(ev.generic.result.paragraphs, fields.get("title"))
+        # On a theme page only the post itself is read: never the sidebar's text.
+        generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
+        paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = split_blob(paragraphs, ev.page.tree)
         source = "trafilatura"
         paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)

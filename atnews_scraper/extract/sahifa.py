@@ -7,6 +7,7 @@ Markup: ../shared/site-notes.md. Field rules: docs/record-conventions.md.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from functools import cached_property
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fromstring
 
 from atnews_scraper.extract.blocks import Blocks, read_blocks
 from atnews_scraper.extract.document import Page
@@ -254,6 +255,17 @@ def _landmark_soup(tree: HtmlElement) -> BeautifulSoup | None:
     body = tree.find("body")
     body_class = html.escape(body.get("class", ""), quote=True) if body is not None else ""
     return BeautifulSoup(f'<html><body class="{body_class}">{parts}</body></html>', "lxml")
+
+
+def post_tree(tree: HtmlElement) -> HtmlElement:
+    """A page of its own holding only the article element (for a generic reading of the post
+    when the theme's body is empty: sidebars and footers stay out of it)."""
+    post = next((e for e in tree.iter(etree.Element) if _is_post(e)), None)
+    if post is None:
+        return tree
+    page = fromstring("<html><body></body></html>")
+    page.find("body").append(copy.deepcopy(post))
+    return page
 
 
 def _is_landmark(element: HtmlElement) -> bool:
