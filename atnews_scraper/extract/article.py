@@ -237,7 +237,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         # On a theme page only the post itself is read: never the sidebar's text.
         generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
-        paragraphs = split_blob(paragraphs, ev.page.tree)
+        paragraphs = split_blob(paragraphs, generic.tree)
         source = "trafilatura"
         paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
         source = "json-ld" if from_json_ld else source
