@@ -1,0 +1,399 @@
+"""ArticleStore: articles, their revisions, raw pages and rejects, written in bulk.
+
+Writes are planned in memory against a key index of what is stored (URLs and aliases, post IDs,
+content hashes, simhashes, version fingerprints), loaded once when the store opens, so a batch
+costs a few bulk round trips instead of a lookup per record. Every write is idempotent: replaying
+the same entries (the journal after a crash) leaves the store as it was. docs/storage.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, TEXT, ReplaceOne, UpdateOne
+from pymongo.database import Database
+from pymongo.errors import OperationFailure
+
+from atnews_scraper.document import record_to_document
+from atnews_scraper.ingest import simhash
+from atnews_scraper.ingest.bulk import insert_new
+from atnews_scraper.ingest.entry import REJECT, IngestEntry
+from atnews_scraper.ingest.pages import write_pages
+from atnews_scraper.ingest.versions import REVISIONED_FIELDS, fingerprint
+from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES, REJECTS
+
+log = logging.getLogger(__name__)
+
+# An unchanged re-crawl moves last_seen_at only when it is this much newer: on servers where an
+# update costs a scan (FerretDB), re-crawling an archive must not rewrite every article.
+LAST_SEEN_GRANULARITY = dt.timedelta(minutes=10)
+REJECT_BODY_CHARS = 64 * 1024
+
+NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = (
+    "new",
+    "updated",
+    "unchanged",
+    "duplicate",
+    "rejected",
+)
+
+# name, keys, options: created at start-up; creating an existing index is a no-op.
+INDEXES: tuple[tuple[str, str, list[tuple[str, Any]], dict[str, Any]], ...] = (
+    (ARTICLES, "url_1", [("url", ASCENDING)], {"unique": True}),
+    (ARTICLES, "post_id_1", [("post_id", ASCENDING)], {"unique": True, "sparse": True}),
+    (ARTICLES, "published_at_1", [("published_at", ASCENDING)], {}),
+    (ARTICLES, "categories_1", [("categories", ASCENDING)], {}),
+    (ARTICLES, "tags_1", [("tags", ASCENDING)], {}),
+    (ARTICLES, "authors_1", [("authors", ASCENDING)], {}),
+    (ARTICLES, "url_aliases_1", [("url_aliases", ASCENDING)], {}),
+    (ARTICLES, "content_hash_1", [("content_hash", ASCENDING)], {}),
+    (ARTICLE_REVISIONS, "article_id_1_revision_1", [("article_id", 1), ("revision", 1)], {}),
+    (REJECTS, "url_1", [("url", ASCENDING)], {}),
+)
+TEXT_INDEX = (ARTICLES, "title_text_body_text", [("title", TEXT), ("body", TEXT)])
+KEY_FIELDS = ("url", "url_aliases", "post_id", "content_hash", "simhash", "revision")
+STATE_FIELDS = ("first_seen_at", "last_seen_at", "fetched_at", "duplicate_of")
+
+
+def ensure_indexes(database: Database) -> list[str]:
+    """Create every index (idempotent); returns notes on what the server could not do."""
+    for collection, name, keys, options in INDEXES:
+        database[collection].create_index(keys, name=name, **options)
+    collection, name, keys = TEXT_INDEX
+    try:
+        database[collection].create_index(keys, name=name)
+    except OperationFailure as exc:
+        note = (
+            f"the server has no text indexes ({exc.details.get('errmsg') if exc.details else exc}):"
+            " search uses the portable regex fallback"
+        )
+        log.info(note)
+        return [note]
+    return []
+
+
+@dataclass
+class Known:
+    """What the key index remembers of one stored article."""
+
+    id: Any
+    url: str
+    aliases: list[str]
+    post_id: int | None
+    content_hash: str
+    simhash: int
+    fingerprint: str
+    revision: int
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+    fetched_at: dt.datetime
+    duplicate_of: str | None
+
+
+class KeyIndex:
+    """Stored articles by URL (and alias), post ID, content hash and simhash band."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[Any, Known] = {}
+        self.by_url: dict[str, Any] = {}
+        self.by_post: dict[int, Any] = {}
+        self.by_hash: dict[str, Any] = {}
+        self.by_band: dict[tuple[int, int], set[Any]] = {}
+
+    def add(self, known: Known) -> None:
+        self.by_id[known.id] = known
+        for url in (known.url, *known.aliases):
+            self.by_url[url] = known.id
+        if known.post_id is not None:
+            self.by_post[known.post_id] = known.id
+        self.by_hash.setdefault(known.content_hash, known.id)
+        for band in simhash.bands(known.simhash):
+            self.by_band.setdefault(band, set()).add(known.id)
+
+    def remove(self, known: Known) -> None:
+        self.by_id.pop(known.id, None)
+        for url in (known.url, *known.aliases):
+            if self.by_url.get(url) == known.id:
+                del self.by_url[url]
+        if known.post_id is not None and self.by_post.get(known.post_id) == known.id:
+            del self.by_post[known.post_id]
+        if self.by_hash.get(known.content_hash) == known.id:
+            del self.by_hash[known.content_hash]
+        for band in simhash.bands(known.simhash):
+            self.by_band.get(band, set()).discard(known.id)
+
+    def near_duplicate(self, value: int, exclude: Any = None) -> Known | None:
+        """The stored article whose simhash is closest to value, within the threshold."""
+        candidates = {i for band in simhash.bands(value) for i in self.by_band.get(band, ())}
+        best: tuple[int, str, Known] | None = None
+        for candidate in candidates - {exclude}:
+            known = self.by_id[candidate]
+            distance = simhash.distance(value, known.simhash)
+            if distance <= simhash.NEAR_DUPLICATE_BITS and (
+                best is None or (distance, known.url) < best[:2]
+            ):
+                best = (distance, known.url, known)
+        return best[2] if best else None
+
+
+def known_from_document(document: dict[str, Any]) -> Known:
+    return Known(
+        id=document["_id"],
+        url=document["url"],
+        aliases=list(document.get("url_aliases") or []),
+        post_id=document.get("post_id"),
+        content_hash=document["content_hash"],
+        simhash=simhash.from_hex(document.get("simhash") or "0"),
+        fingerprint=fingerprint(document),
+        revision=int(document.get("revision") or 1),
+        first_seen_at=document["first_seen_at"],
+        last_seen_at=document["last_seen_at"],
+        fetched_at=document["fetched_at"],
+        duplicate_of=document.get("duplicate_of"),
+    )
+
+
+def article_document(entry: IngestEntry) -> dict[str, Any]:
+    """The stored form of an entry's record, with its fetch facts (storage fields added later)."""
+    document = record_to_document(entry.record)  # type: ignore[arg-type]
+    document["url"] = entry.url
+    document["simhash"] = simhash.to_hex(simhash.simhash(entry.record["body"]))
+    document["sitemap_lastmod"] = entry.sitemap_lastmod
+    document["http_etag"] = entry.etag
+    document["http_last_modified"] = entry.last_modified
+    document["discovered_via"] = entry.discovered_via
+    return document
+
+
+def reject_document(entry: IngestEntry) -> dict[str, Any]:
+    """A `rejects` document: why, where, and the record (an oversize body cut short)."""
+    record = dict(entry.record)
+    body = record.get("body")
+    if isinstance(body, str) and len(body) > REJECT_BODY_CHARS:
+        record["body"] = body[:REJECT_BODY_CHARS]
+        record["body_truncated_from_chars"] = len(body)
+    return {
+        "_id": entry.entry_id,
+        "url": entry.url,
+        "fetch_url": entry.fetch_url,
+        "status": entry.status,
+        "fetched_at": entry.fetched_at,
+        "reasons": entry.reasons,
+        "record": record,
+    }
+
+
+@dataclass
+class BatchPlan:
+    """The writes one batch needs, collected before any is sent."""
+
+    inserts: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    replaces: dict[Any, dict[str, Any]] = field(default_factory=dict)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    stored_versions: dict[Any, int] = field(default_factory=dict)  # id -> stored revision to keep
+    aliases: dict[Any, set[str]] = field(default_factory=dict)
+    touches: dict[Any, dt.datetime] = field(default_factory=dict)
+    pages: list[IngestEntry] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ArticleStore:
+    """Idempotent bulk writes of ingest entries into one database."""
+
+    def __init__(
+        self,
+        database: Database,
+    ) -> None:
+        self.database = database
+        self.keys: KeyIndex | None = None
+        self.notes: list[str] = []
+
+    def open(self) -> None:
+        """Create indexes and load the key index (one read of the stored articles)."""
+        self.notes = ensure_indexes(self.database)
+        self.load_keys()
+
+    def load_keys(self) -> None:
+        keys = KeyIndex()
+        projection = dict.fromkeys((*KEY_FIELDS, *STATE_FIELDS, *REVISIONED_FIELDS), True)
+        for document in self.database[ARTICLES].find({}, projection):
+            keys.add(known_from_document(document))
+        self.keys = keys
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, entries: Iterable[IngestEntry]) -> list[str]:
+        """Store entries (in order; later ones see earlier ones); returns their outcomes.
+
+        Raises PyMongoError when the server fails; the key index is then reloaded on the next
+        write, and writing the same entries again is safe.
+        """
+        entries = list(entries)
+        for attempt in range(2):
+            if self.keys is None:
+                self.load_keys()
+            plan = BatchPlan()
+            try:
+                outcomes = [self._plan(entry, plan) for entry in entries]
+                self._send(plan)
+            except ConcurrentWrite:
+                self.keys = None
+                if attempt:
+                    raise
+                continue
+            except BaseException:
+                self.keys = None  # planned changes may not all be stored: re-read before next use
+                raise
+            return outcomes
+        raise AssertionError("unreachable")
+
+    def _plan(self, entry: IngestEntry, plan: BatchPlan) -> str:
+        keys = self.keys
+        assert keys is not None
+        if entry.kind == REJECT:
+            plan.rejects.append(reject_document(entry))
+            if entry.html_z:
+                plan.pages.append(entry)
+            return REJECTED
+        new = article_document(entry)
+        post_id = new["post_id"]
+        target = keys.by_url.get(entry.url)
+        if target is None and post_id is not None:
+            target = keys.by_post.get(post_id)
+        if target is not None:
+            return self._plan_version(keys.by_id[target], entry, new, plan)
+        same_body = keys.by_hash.get(new["content_hash"])
+        if same_body is not None:
+            original = keys.by_id[same_body]
+            if post_id is None or original.post_id in (None, post_id):
+                plan.aliases.setdefault(original.id, set()).add(entry.url)
+                original.aliases.append(entry.url)
+                keys.by_url[entry.url] = original.id
+                self._touch(original, entry.fetched_at, plan)
+                return DUPLICATE
+            new["duplicate_of"] = original.url
+        self._plan_insert(entry, new, plan)
+        return DUPLICATE if new.get("duplicate_of") else NEW
+
+    def _plan_insert(self, entry: IngestEntry, new: dict[str, Any], plan: BatchPlan) -> None:
+        keys = self.keys
+        assert keys is not None
+        new_id = ObjectId()
+        near = keys.near_duplicate(simhash.from_hex(new["simhash"]))
+        new.update(
+            _id=new_id,
+            revision=1,
+            first_seen_at=entry.fetched_at,
+            last_seen_at=entry.fetched_at,
+            fetched_at=entry.fetched_at,
+            url_aliases=[],
+            duplicate_of=new.get("duplicate_of"),
+            near_duplicate_of=near.url if near else None,
+        )
+        plan.inserts[new_id] = new
+        plan.pages.append(entry)
+        keys.add(known_from_document(new))
+
+    def _plan_version(
+        self, known: Known, entry: IngestEntry, new: dict[str, Any], plan: BatchPlan
+    ) -> str:
+        """The entry is a version of a stored article: unchanged, or its next revision."""
+        moved = entry.url != known.url and entry.url not in known.aliases  # slug change
+        same = fingerprint(new) == known.fingerprint
+        if (same and not moved) or entry.fetched_at < known.fetched_at:
+            self._touch(known, entry.fetched_at, plan)  # a replayed or out-of-order old fetch
+            return UNCHANGED
+        keys = self.keys
+        assert keys is not None
+        aliases = list(known.aliases)
+        if moved:
+            aliases.append(known.url)
+        near = keys.near_duplicate(simhash.from_hex(new["simhash"]), exclude=known.id)
+        new.update(
+            _id=known.id,
+            revision=known.revision + (0 if same else 1),
+            first_seen_at=known.first_seen_at,
+            last_seen_at=max(entry.fetched_at, known.last_seen_at),
+            fetched_at=entry.fetched_at,
+            url_aliases=[url for url in aliases if url != entry.url],
+            duplicate_of=known.duplicate_of,
+            near_duplicate_of=near.url if near else None,
+        )
+        if not same:
+            pending = plan.inserts.get(known.id) or plan.replaces.get(known.id)
+            if pending is not None:
+                plan.revisions.append(revision_document(pending, entry.fetched_at))
+            else:
+                plan.stored_versions[known.id] = known.revision
+        if known.id in plan.inserts:
+            plan.inserts[known.id] = new
+        else:
+            plan.replaces[known.id] = new
+        plan.pages.append(entry)
+        keys.remove(known)
+        keys.add(known_from_document(new))
+        return UPDATED
+
+    @staticmethod
+    def _touch(known: Known, seen_at: dt.datetime, plan: BatchPlan) -> None:
+        if seen_at - known.last_seen_at >= LAST_SEEN_GRANULARITY:
+            known.last_seen_at = seen_at
+            plan.touches[known.id] = seen_at
+
+    def _send(self, plan: BatchPlan) -> None:
+        """The writes, in an order that leaves a replayable state wherever it is interrupted:
+        old versions to revisions first, then articles, then pages, then rejects."""
+        articles = self.database[ARTICLES]
+        now = dt.datetime.now(dt.UTC)
+        for article_id, stored_revision in plan.stored_versions.items():
+            stored = articles.find_one({"_id": article_id})
+            if stored is not None and stored.get("revision") == stored_revision:
+                plan.revisions.append(revision_document(stored, now))
+        insert_new(self.database[ARTICLE_REVISIONS], plan.revisions)
+        taken = insert_new(articles, list(plan.inserts.values()))
+        if taken:
+            # Another writer stored one of these URLs or post IDs since the index was loaded.
+            raise ConcurrentWrite(f"{len(taken)} article key(s) were stored by another writer")
+        operations: list[ReplaceOne[Any] | UpdateOne] = [
+            ReplaceOne({"_id": article_id}, document)
+            for article_id, document in plan.replaces.items()
+        ]
+        for article_id, urls in plan.aliases.items():
+            if article_id not in plan.inserts and article_id not in plan.replaces:
+                operations.append(
+                    UpdateOne(
+                        {"_id": article_id}, {"$addToSet": {"url_aliases": {"$each": sorted(urls)}}}
+                    )
+                )
+        for article_id, seen_at in plan.touches.items():
+            if article_id not in plan.inserts and article_id not in plan.replaces:
+                operations.append(
+                    UpdateOne({"_id": article_id}, {"$max": {"last_seen_at": seen_at}})
+                )
+        if operations:
+            articles.bulk_write(operations, ordered=False)
+        write_pages(self.database, plan.pages)
+        insert_new(self.database[REJECTS], plan.rejects)
+
+
+class ConcurrentWrite(OperationFailure):
+    """A key the index did not know was taken: re-read the index and write again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def revision_document(article: dict[str, Any], superseded_at: dt.datetime) -> dict[str, Any]:
+    """An old version for `article_revisions`, keyed so that storing it twice is a no-op."""
+    document = {key: value for key, value in article.items() if key != "_id"}
+    document.update(
+        _id=f"{article['_id']}:{article['revision']}",
+        article_id=article["_id"],
+        superseded_at=superseded_at,
+    )
+    return document

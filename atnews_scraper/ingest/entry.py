@@ -1,0 +1,89 @@
+"""One unit of ingestion: a record with its fetch facts and raw page, as the journal keeps it.
+
+An entry is what the pipelines hand the store and what the journal writes, one JSON line each,
+so a replay sees exactly what the crawl saw. `entry_id` makes a replayed reject idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from atnews_scraper.items import ArticlePage
+
+ARTICLE = "article"
+REJECT = "reject"
+COMPRESSION_LEVEL = 6
+
+
+@dataclass
+class IngestEntry:
+    kind: str  # ARTICLE or REJECT
+    record: dict[str, Any]  # JSON-ready record (ISO 8601 dates), made safe
+    url: str  # the key: the record's canonical URL (for a reject without one, the fetch URL)
+    fetch_url: str
+    status: int
+    fetched_at: dt.datetime  # tz-aware UTC
+    html_z: bytes = b""  # the raw page, zlib-compressed
+    encoding: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sitemap_lastmod: dt.datetime | None = None
+    discovered_via: str | None = None
+    reasons: list[str] = field(default_factory=list)  # why a reject was rejected
+    entry_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    item: Any = field(default=None, repr=False, compare=False)  # the Scrapy item, not journalled
+
+    @classmethod
+    def from_page(
+        cls, page: ArticlePage, record: dict[str, Any], url: str, kind: str = ARTICLE
+    ) -> IngestEntry:
+        return cls(
+            kind=kind,
+            record=record,
+            url=url,
+            fetch_url=page.fetch_url,
+            status=page.status,
+            fetched_at=page.fetched_at,
+            html_z=compress(page.html),
+            encoding=page.encoding,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            sitemap_lastmod=page.sitemap_lastmod,
+            discovered_via=page.discovered_via,
+            item=page,
+        )
+
+    def to_json(self) -> str:
+        data = {name: getattr(self, name) for name in JSON_FIELDS}
+        data["html_z"] = base64.b64encode(self.html_z).decode("ascii")
+        for name in DATE_FIELDS:
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value is not None else None
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, line: str) -> IngestEntry:
+        data = json.loads(line)
+        data["html_z"] = base64.b64decode(data["html_z"])
+        for name in DATE_FIELDS:
+            if data[name] is not None:
+                data[name] = dt.datetime.fromisoformat(data[name])
+        return cls(**data)
+
+
+JSON_FIELDS = tuple(name for name in IngestEntry.__dataclass_fields__ if name != "item")
+DATE_FIELDS = ("fetched_at", "sitemap_lastmod")
+
+
+def compress(html: bytes) -> bytes:
+    return zlib.compress(html, COMPRESSION_LEVEL) if html else b""
+
+
+def decompress(data: bytes) -> bytes:
+    return zlib.decompress(data) if data else b""

@@ -1,0 +1,199 @@
+"""One crawl's ingestion: the store, the journal and the stats the three pipelines share.
+
+Entries are written ahead to the journal, buffered, and stored in bulk when the buffer reaches
+its size or age bound, and at close. When the database is unreachable or a write fails, the
+batch stays in the journal (outcome "journalled") and the database is tried again after
+RETRY_S; the next run replays the journal before it stores anything new.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import weakref
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+
+from atnews_scraper.config import Config
+from atnews_scraper.errors import AtnewsError
+from atnews_scraper.ingest.article_store import REJECTED, ArticleStore
+from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.journal import Segment, replay
+from atnews_scraper.store import connect, resolve_uri
+from atnews_scraper.urls import UrlRules
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+MAX_DELAY_S = 2.0
+RETRY_S = 10.0
+CONNECT_TIMEOUT_MS = 2000
+STAT_PREFIX = "atnews/articles/"
+JOURNALLED = "journalled"
+
+
+class Stats(Protocol):
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
+
+
+class CounterStats:
+    """Scrapy's stats interface over a Counter, for use outside a crawl."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.values[key] += count
+
+
+class IngestSession:
+    def __init__(
+        self,
+        config: Config,
+        stats: Stats | None = None,
+        batch_size: int = BATCH_SIZE,
+        max_delay_s: float = MAX_DELAY_S,
+        retry_s: float = RETRY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self.stats: Stats = stats or CounterStats()
+        self.rules = UrlRules(config.hosts, config.site_url)
+        self.batch_size = batch_size
+        self.max_delay_s = max_delay_s
+        self.retry_s = retry_s
+        self.clock = clock
+        self.store: ArticleStore | None = None
+        self.retry_at = 0.0
+        self.buffer: list[IngestEntry] = []
+        self.buffer_since = 0.0
+        self.segment: Segment | None = None
+        self.seen: dict[str, str] = {}  # canonical URL -> content hash, this run
+        self.users = 0
+
+    # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
+
+    def open(self) -> None:
+        self.users += 1
+        if self.users == 1:
+            self._connect()
+
+    def close(self) -> None:
+        self.users -= 1
+        if self.users > 0:
+            return
+        self.flush()
+        if self.store is not None:
+            self.store.database.client.close()
+            self.store = None
+
+    def _connect(self) -> bool:
+        """Open the store and replay the journal; False (journal mode) when that fails."""
+        database: Database | None = None
+        try:
+            uri = resolve_uri(self.config)
+            database = connect(uri, self.config.db_name, timeout_ms=CONNECT_TIMEOUT_MS)
+            store = ArticleStore(database)
+            store.open()
+            result = replay(self.config.journal_dir, store)
+        except (AtnewsError, PyMongoError) as exc:
+            if database is not None:
+                database.client.close()
+            self.retry_at = self.clock() + self.retry_s
+            log.warning("database unavailable, journalling to %s: %s", self.config.journal_dir, exc)
+            return False
+        if result.entries:
+            log.info(
+                "replayed %d journalled record(s) from %d segment(s)",
+                result.entries,
+                result.segments,
+            )
+            self.stats.inc_value("atnews/journal/replayed", result.entries)
+        self.store = store
+        return True
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def count(self, outcome: str, entry: IngestEntry | None = None) -> None:
+        """Record one item's outcome: on the item and in the stats."""
+        if entry is not None and entry.item is not None:
+            entry.item.outcome = outcome
+        self.stats.inc_value(STAT_PREFIX + outcome)
+
+    def add(self, entry: IngestEntry) -> None:
+        """Journal the entry, buffer it, and store the buffer when it is due."""
+        if self.segment is None:
+            self.segment = Segment(self.config.journal_dir)
+        self.segment.append(entry)
+        if not self.buffer:
+            self.buffer_since = self.clock()
+        self.buffer.append(entry)
+        if self.due():
+            self.flush()
+
+    def due(self) -> bool:
+        return bool(self.buffer) and (
+            len(self.buffer) >= self.batch_size
+            or self.clock() - self.buffer_since >= self.max_delay_s
+        )
+
+    def flush_if_due(self) -> None:
+        if self.due():
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the buffer; on failure keep it in the journal. Never raises for the store."""
+        entries, self.buffer = self.buffer, []
+        segment, self.segment = self.segment, None
+        if not entries:
+            if segment is not None:
+                segment.discard()
+            return
+        if self.store is None and self.clock() >= self.retry_at:
+            self._connect()
+        outcomes = None
+        if self.store is not None:
+            try:
+                outcomes = self.store.write(entries)
+            except PyMongoError as exc:
+                log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
+                self.store.database.client.close()
+                self.store = None
+                self.retry_at = self.clock() + self.retry_s
+        if segment is not None:
+            segment.seal() if outcomes is None else segment.discard()
+        for entry, outcome in zip(entries, outcomes or [JOURNALLED] * len(entries), strict=True):
+            if entry.kind == "article":  # a reject was counted when it was rejected
+                self.count(outcome, entry)
+            elif entry.item is not None and outcome != REJECTED:
+                entry.item.outcome = outcome
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Any, IngestSession] = weakref.WeakKeyDictionary()
+
+
+def session_for_crawler(crawler: Any) -> IngestSession:
+    """The one session a crawl's pipelines share, configured from its Scrapy settings."""
+    session = _SESSIONS.get(crawler)
+    if session is None:
+        from atnews_scraper.config import load_config
+
+        settings = crawler.settings
+        config = load_config(
+            mongo_uri=settings.get("ATNEWS_MONGO_URI"),
+            db_name=settings.get("ATNEWS_DB_NAME"),
+            var_dir=settings.get("ATNEWS_VAR_DIR"),
+            site_url=settings.get("ATNEWS_SITE_URL"),
+        )
+        session = IngestSession(
+            config,
+            stats=crawler.stats,
+            batch_size=settings.getint("ATNEWS_BATCH_SIZE", BATCH_SIZE),
+            max_delay_s=settings.getfloat("ATNEWS_FLUSH_SECONDS", MAX_DELAY_S),
+        )
+        _SESSIONS[crawler] = session
+    return session
