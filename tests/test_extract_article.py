@@ -308,3 +308,46 @@ def test_theme_page_with_an_empty_body_never_takes_the_sidebar_text() -> None:
     record = extract_article(html.replace("</body>", sidebar + "</aside></body>"), URL)
     assert (record["body"], record["title"]) == ("", "The title")
     assert record["extraction"]["warnings"] == ["empty-body", "generic-fallback", "no-date"]
+
+
+HERALD_PARAGRAPHS = [
+    "Officials in the province said on Monday that the new bridge over the river would open to "
+    "traffic next month, cutting the journey to the capital by two hours.",
+    "The bridge, built by a local company with money from the provincial budget, is 240 metres "
+    "long and has two lanes for cars and a path for people on foot.",
+    "Traders welcomed the news. “We lose fruit every summer because the old road is so slow,” "
+    "said one, who sells apricots in the city market.",
+    "Work on the bridge began three years ago but was delayed by floods and by a shortage of "
+    "steel, the provincial engineer said.",
+]
+HERALD = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>New bridge to open next month - The Valley Herald</title>
+<meta property="og:site_name" content="The Valley Herald"></head>
+<body><header><nav><a href="/">Home</a><a href="/news">News</a></nav></header>
+<main><article class="story"><h1 class="headline">New bridge to open next month</h1>
+<div class="byline">By <a href="/staff/amina-rahimi">Amina Rahimi</a> |
+<time datetime="2024-01-02T10:00:00Z">January 2, 2024</time></div>
+<figure><img src="/img/bridge.jpg"><figcaption>The bridge being built. Photo: Herald</figcaption>
+</figure><div class="story-body">{"".join(f"<p>{p}</p>" for p in HERALD_PARAGRAPHS[:2])}
+<div class="newsletter"><p>Sign up for our newsletter to get the top stories every morning.</p>
+<form><input type=email><button>Subscribe</button></form></div>
+{"".join(f"<p>{p}</p>" for p in HERALD_PARAGRAPHS[2:])}
+<p><strong>Also read:</strong> <a href="/news/floods">Floods damage roads in the north</a></p>
+</div><div class="tags"><a href="/tag/bridges" rel="tag">Bridges</a>
+<a href="/tag/roads" rel="tag">Roads</a></div></article>
+<aside class="related"><h2>Related stories</h2><ul><li><a href="/a">Road tolls to rise in spring
+after the council vote</a></li></ul></aside></main>
+<footer><p>© 2024 The Valley Herald. All rights reserved.</p></footer></body></html>"""
+
+
+def test_generic_page_without_structured_data() -> None:
+    record = extract_article(HERALD, "https://valleyherald.example/news/new-bridge")
+    assert record["title"] == "New bridge to open next month"
+    assert record["body"] == "\n\n".join(HERALD_PARAGRAPHS)
+    assert record["authors"] == ["Amina Rahimi"]
+    assert (record["published_at"], record["date_precision"]) == (
+        "2024-01-02T14:30:00+04:30",
+        "datetime",
+    )
+    assert record["tags"] == ["Bridges", "Roads"]
+    assert record["extraction"]["sources"]["published_at"] == "htmldate"

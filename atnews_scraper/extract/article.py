@@ -19,6 +19,8 @@ from atnews_scraper.extract.generic import (
     GenericPage,
     reconcile_with_article_body,
     split_blob,
+    with_time_of_day,
+    without_link_lines,
 )
 from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.sahifa import SahifaPage, image_source, post_tree
@@ -237,7 +239,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         # On a theme page only the post itself is read: never the sidebar's text.
         generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
-        paragraphs = split_blob(paragraphs, generic.tree)
+        paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
         source = "trafilatura"
         paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
         source = "json-ld" if from_json_ld else source
@@ -297,7 +299,8 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         ]
     published = _first_date(candidates)
     if published is None and (theme is None or not fields.get("body")):
-        published = _first_date([(ev.generic.result.date, "htmldate")])
+        day = ev.generic.result.date
+        published = _first_date([(with_time_of_day(day, ev.page.tree), "htmldate")])
     if published is not None:
         value, source = published
         fields.offer("published_at", value.iso, source)

@@ -21,6 +21,12 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # trafilatura's output vocabulary: blocks that are paragraphs of their own.
 _PARAGRAPH_TAGS = frozenset({"p", "head", "item", "code", "quote", "div", "cell", "label"})
 _CONTAINERS = frozenset({"list", "table", "body", "doc", "main", "comments"})
+_TIME_XPATH = "//*[@itemprop='datePublished'][@datetime or @content] | //article//time[@datetime]"
+_LINK_LINE = re.compile(
+    r"^(?:also read|read also|read more|more|related|see also|recommended|watch|listen)\b"
+    r"(?: on| here)?\s*[:>»|–—-]",
+    re.IGNORECASE,
+)
 _NOT_BODY = frozenset({"nav", "header", "footer", "aside", "form", "figcaption", "noscript"})
 _DENSE_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 _PUNCTUATION = "\"'“”‘’.,;:!?()[]«»—–-"
@@ -203,6 +209,22 @@ def _contained(words: list[str], grams: set[tuple[str, ...]], reference: list[st
         return bool(words) and set(words) <= set(reference)
     own = _trigrams(words)
     return len(own & grams) >= 0.5 * len(own)
+
+
+def with_time_of_day(date: str | None, tree: HtmlElement) -> str | None:
+    """htmldate gives a day; a <time datetime> in the article on that same day adds the time."""
+    if not date or len(date) != 10:
+        return date
+    for element in tree.xpath(_TIME_XPATH):
+        value = (element.get("datetime") or element.get("content") or "").strip()
+        if value.startswith(date) and len(value) > 10:
+            return value
+    return date
+
+
+def without_link_lines(paragraphs: list[str]) -> list[str]:
+    """Drop "Also read: <headline>" lines that news sites put between paragraphs."""
+    return [p for p in paragraphs if not (_LINK_LINE.match(p) and len(p.split()) <= 25)]
 
 
 def split_blob(paragraphs: list[str], tree: HtmlElement) -> list[str]:
