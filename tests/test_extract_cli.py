@@ -70,7 +70,7 @@ def test_fixtures_check_passes_then_shows_a_field_diff(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pages = copy_pages(tmp_path, [SEED])
-    assert main(["fixtures", "--dir", str(pages), "check"]) == 0
+    assert main(["fixtures", "check", "--dir", str(pages)]) == 0
     assert capsys.readouterr().out == "1 of 1 saved page(s) match their expected records\n"
 
     expected_path = pages / f"{SEED}.expected.json"
@@ -78,7 +78,7 @@ def test_fixtures_check_passes_then_shows_a_field_diff(
     title = expected["title"]
     expected["title"] = "Wrong title"
     expected_path.write_text(json.dumps(expected), encoding="utf-8")
-    assert main(["fixtures", "--dir", str(pages), "check"]) == 1
+    assert main(["fixtures", "check", "--dir", str(pages)]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[:4] == [
         f"{SEED}: 1 field(s) differ",
@@ -94,11 +94,11 @@ def test_fixtures_regenerate_rewrites_the_expected_record(
     pages = copy_pages(tmp_path, [SEED])
     expected_path = pages / f"{SEED}.expected.json"
     expected_path.write_text("{}", encoding="utf-8")
-    assert main(["fixtures", "--dir", str(pages), "regenerate", SEED]) == 0
+    assert main(["fixtures", "regenerate", "--dir", str(pages), SEED]) == 0
     record = json.loads(expected_path.read_text(encoding="utf-8"))
     assert record["url"] == SEED_URL
-    assert main(["fixtures", "--dir", str(pages), "check"]) == 0
-    assert main(["fixtures", "--dir", str(pages), "regenerate"]) == 0
+    assert main(["fixtures", "check", "--dir", str(pages)]) == 0
+    assert main(["fixtures", "regenerate", "--dir", str(pages)]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"0 expected record(s) rewritten; review them with `git diff {pages}`"
     )
@@ -107,8 +107,8 @@ def test_fixtures_regenerate_rewrites_the_expected_record(
 def test_fixtures_unknown_name_and_offline_record_are_one_line_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["fixtures", "--dir", str(tmp_path), "check", "nope"]) == 2
-    assert main(["fixtures", "--dir", str(tmp_path), "record", "http://127.0.0.1:9/story/"]) == 3
+    assert main(["fixtures", "check", "--dir", str(tmp_path), "nope"]) == 2
+    assert main(["fixtures", "record", "--dir", str(tmp_path), "http://127.0.0.1:9/story/"]) == 3
     err = capsys.readouterr().err.splitlines()
     assert (
         err[0]

@@ -35,7 +35,8 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser = subparsers.add_parser(
         "fixtures", help="check saved pages against their expected records; record new ones"
     )
-    parser.add_argument(
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument(
         "--dir",
         type=Path,
         default=PAGES_DIR,
@@ -43,19 +44,25 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
-        "check", help="re-extract every saved page and diff it against its expected record"
+        "check",
+        parents=[where],
+        help="re-extract every saved page and diff it against its expected record",
     )
     check.add_argument("names", nargs="*", metavar="NAME", help="only these pages")
     check.set_defaults(handler=run_check)
     regen = actions.add_parser(
-        "regenerate", help="rewrite expected records from the extractor (review the git diff)"
+        "regenerate",
+        parents=[where],
+        help="rewrite expected records from the extractor (review the git diff)",
     )
     regen.add_argument("names", nargs="*", metavar="NAME", help="only these pages")
     regen.set_defaults(handler=run_regenerate)
     record = actions.add_parser(
-        "record", help="fetch a live page and save it with a draft expected record"
+        "record",
+        parents=[where],
+        help="fetch a live page and save it with a draft expected record",
     )
-    record.add_argument("url", metavar="URL")
+    record.add_argument("url", metavar="URL", help="the article's address")
     record.add_argument("--name", help="page name (default: from the URL's slug)")
     record.set_defaults(handler=run_record)
 
