@@ -58,7 +58,8 @@ def test_images_prefer_lazy_sources_and_skip_noscript_copies_and_ads() -> None:
     <p><img data-lazy-src="https://afghanistantimes.af/wp-content/uploads/two.png" src="/blank.gif">
     <img src="/wp-content/uploads/real.jpg"></p>
     <div class="e3lan"><img src="/wp-content/uploads/ad.jpg"></div>
-    <p>Text.</p>
+    <p>Text <img class="wp-smiley emoji" src="https://s.w.org/images/core/emoji/1f600.png">.
+    <img src="https://pixel.example/t.gif" width="1" height="1"></p>
     """
     record = extract_article(sahifa(entry), URL)
     assert record["images"] == [

@@ -23,7 +23,7 @@ from atnews_scraper.extract.generic import (
     without_link_lines,
 )
 from atnews_scraper.extract.language import detect_language
-from atnews_scraper.extract.sahifa import SahifaPage, image_source, post_tree
+from atnews_scraper.extract.sahifa import SahifaPage, image_source, is_decoration, post_tree
 from atnews_scraper.extract.structured import Structured, read_structured
 from atnews_scraper.extract.text import (
     clean_line,
@@ -385,7 +385,7 @@ def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
     urls: list[str] = []
     for img in tags:
         src = image_source(img)
-        if src is None or _AD_URL.search(src):
+        if src is None or _AD_URL.search(src) or is_decoration(img):
             continue
         url = _absolute(ev, src)
         if url not in urls:

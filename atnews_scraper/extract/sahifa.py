@@ -242,6 +242,14 @@ def image_source(img: Tag) -> str | None:
     return None
 
 
+def is_decoration(img: Tag) -> bool:
+    """Emoji images WordPress swaps in for characters, and 1x1 tracking pixels: not pictures."""
+    classes: list[str] = list(img.get("class") or [])
+    if "emoji" in classes or "wp-smiley" in classes:
+        return True
+    return img.get("width") in ("0", "1") and img.get("height") in ("0", "1")
+
+
 def _landmark_soup(tree: HtmlElement) -> BeautifulSoup | None:
     """The page's landmarks (outermost first, in document order) re-read by BeautifulSoup."""
     found = [e for e in tree.iter(etree.Element) if _is_landmark(e)]
