@@ -20,3 +20,6 @@ class SessionPipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         self.session.close()
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        raise NotImplementedError

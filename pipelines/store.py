@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.items import ArticlePage
 from pipelines.base import SessionPipeline
 
@@ -35,6 +34,5 @@ class StorePipeline(SessionPipeline):
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticlePage):
             return item
-        record = dict(item.record)
-        self.session.add(IngestEntry.from_page(item, record, item.record["url"]))
+        self.session.add_page(item)
         return item

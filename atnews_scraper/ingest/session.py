@@ -22,6 +22,7 @@ from atnews_scraper.config import Config
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.ingest.article_store import REJECTED, ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import Segment, replay
 from atnews_scraper.store import connect, resolve_uri
 from atnews_scraper.urls import UrlRules
@@ -134,6 +135,10 @@ class IngestSession:
         self.buffer.append(entry)
         if self.due():
             self.flush()
+
+    def add_page(self, page: ArticlePage) -> None:
+        """A page as the store pipeline hands it over (already validated and deduped)."""
+        self.add(IngestEntry.from_page(page, dict(page.record), page.record["url"]))
 
     def due(self) -> bool:
         return bool(self.buffer) and (

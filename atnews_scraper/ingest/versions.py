@@ -19,7 +19,7 @@ from atnews_scraper.record import RECORD_FIELDS
 
 NAVIGATION_FIELDS = ("related", "check_also", "previous", "next")
 REVISIONED_FIELDS = tuple(
-    name for name in RECORD_FIELDS if name not in NAVIGATION_FIELDS and name != "extraction"
+    name for name in RECORD_FIELDS if name not in (*NAVIGATION_FIELDS, "url", "extraction")
 )
 
 
