@@ -50,6 +50,15 @@ def sahifa_page(paragraphs: str, head: str = "") -> str:
         (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), None, "utf-8", False),
         (b"\xff\xfe" + TEXT.encode("utf-16-le"), None, "utf-16-le", False),
         (TEXT.encode("utf-8"), "text/html; charset=no-such-charset", "utf-8", False),
+        # a server's default header over a UTF-8 page that says so itself
+        (
+            b"<meta charset='utf-8'>" + TEXT.encode("utf-8"),
+            "text/html; charset=ISO-8859-1",
+            "utf-8",
+            False,
+        ),
+        # ... and over one that does not
+        (TEXT.encode("utf-8"), "text/html; charset=ISO-8859-1", "utf-8", True),
     ],
 )
 def test_decode_html(data: bytes, content_type: str | None, charset: str, guessed: bool) -> None:

@@ -136,6 +136,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
         if data.startswith(bom):
             return data[len(bom) :].decode(charset, errors="replace"), charset, False
     declared = _declared_charsets(data, content_type)
+    if declared and _is_latin_codepage(declared[0]) and _is_utf8_text(data):
+        # A server default ("ISO-8859-1") over a UTF-8 page: windows-1252 would decode it, as
+        # mojibake. Text in a single-byte charset is practically never valid multi-byte UTF-8.
+        return data.decode("utf-8"), "utf-8", "utf-8" not in declared
     for charset in declared:
         try:
             return data.decode(charset), charset, False
@@ -174,6 +178,17 @@ def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
         if charset not in result:
             result.append(charset)
     return result
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    """Valid UTF-8 with at least one multi-byte character."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_latin_codepage(charset: str) -> bool:
