@@ -305,8 +305,9 @@ class ArticleStore:
         """The entry is a version of a stored article: unchanged, or its next revision."""
         moved = entry.url != known.url and entry.url not in known.aliases  # slug change
         same = fingerprint(new) == known.fingerprint
-        if (same and not moved) or entry.fetched_at <= known.fetched_at:
-            self._touch(known, entry.fetched_at, plan)  # a replayed or out-of-order old fetch
+        stale = entry.fetched_at <= known.fetched_at  # a replayed or out-of-order old fetch
+        if not entry.reparse and ((same and not moved) or stale):
+            self._touch(known, entry.fetched_at, plan)
             return UNCHANGED
         keys = self.keys
         assert keys is not None

@@ -37,6 +37,7 @@ class IngestEntry:
     discovered_via: str | None = None
     reasons: list[str] = field(default_factory=list)  # why a reject was rejected
     entry_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    reparse: bool = False  # a re-extraction of a stored page, not a new fetch
     item: Any = field(default=None, repr=False, compare=False)  # the Scrapy item, not journalled
 
     @classmethod
