@@ -352,3 +352,19 @@ def test_generic_page_without_structured_data() -> None:
     )
     assert record["tags"] == ["Bridges", "Roads"]
     assert record["extraction"]["sources"]["published_at"] == "htmldate"
+
+
+def test_news_site_metadata_names_people_and_times() -> None:
+    head = (
+        '<meta name="byl" content="By Jane Doe and John Roe">'
+        '<meta name="author" content="The Daily Example">'
+        '<meta name="article:author" content="https://www.facebook.com/dailyexample">'
+        '<meta name="parsely-pub-date" content="2024-06-01T08:15:00Z">'
+    )
+    record = extract_article(HERALD.replace("</head>", head + "</head>"), "https://h.example/a")
+    assert record["authors"] == ["Jane Doe", "John Roe"]
+    assert record["extraction"]["sources"]["authors"] == "meta"
+    assert (record["published_at"], record["extraction"]["sources"]["published_at"]) == (
+        "2024-06-01T12:45:00+04:30",
+        "meta",
+    )

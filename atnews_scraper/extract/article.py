@@ -30,6 +30,7 @@ from atnews_scraper.extract.text import (
     content_hash,
     is_house_account,
     looks_like_person,
+    parse_by_line,
     split_credits,
     text_paragraphs,
     word_count,
@@ -42,6 +43,31 @@ EXTRACTOR_VERSION = "1.0.0"
 
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:•·]\s+([^-|–—•·]{2,60})$")
 _SEPARATOR = re.compile(r"^\s+[-|–—:•·/]\s")
+# Page metadata that names the author or the publication time on news sites, strongest first.
+_AUTHOR_META = (
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+)
+_DATE_META = (
+    "datepublished",  # itemprop
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.date",
+)
+_NAME_LIST = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _SITE_NAMES = ("afghanistan times", "at news", "afghanistantimes")
 _AD_URL = re.compile(r"/(?:ads?|banners?|e3lan)/|doubleclick|googlesyndication", re.IGNORECASE)
 
@@ -273,8 +299,7 @@ def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if ev.theme is None:
         people = [a for a in data.person_authors if not is_house_account(a)]
         fields.offer("authors", people, "json-ld")
-        meta_authors = data.meta_all.get("author", []) + data.meta_all.get("article:author", [])
-        fields.offer("authors", _unique(a for a in meta_authors if looks_like_person(a)), "meta")
+        fields.offer("authors", _meta_people(data), "meta")
         people = [a for a in ev.generic.result.authors if looks_like_person(a)]
         fields.offer("authors", people, "trafilatura")
     wp_author = fields.get("wp_author")
@@ -291,12 +316,8 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if theme is not None:
         candidates += [(theme.updated_date(), "sahifa"), (theme.tie_date(), "sahifa")]
     else:
-        candidates += [
-            (data.meta.get("og:published_time"), "og"),
-            (data.meta.get("date"), "meta"),
-            (data.meta.get("dc.date"), "meta"),
-            (data.meta.get("dc.date.issued"), "meta"),
-        ]
+        candidates.append((data.meta.get("og:published_time"), "og"))
+        candidates += [(data.meta.get(name), "meta") for name in _DATE_META]
     published = _first_date(candidates)
     if published is None and (theme is None or not fields.get("body")):
         day = ev.generic.result.date
@@ -314,6 +335,22 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     )
     if modified is not None:
         fields.offer("modified_at", modified[0].iso, modified[1])
+
+
+def _meta_people(data: Structured) -> list[str]:
+    """People named by author metadata ("Jane Doe", "By Jane Doe and John Roe"), not the
+    organisations and profile URLs that sites also put there."""
+    site = (data.meta.get("og:site_name") or "").casefold()
+    people: list[str] = []
+    for key in _AUTHOR_META:
+        for value in data.meta_all.get(key, []):
+            names = parse_by_line(value) or [n.strip() for n in _NAME_LIST.split(value)]
+            people += [
+                n
+                for n in names
+                if looks_like_person(n) and n.casefold() != site and n not in people
+            ]
+    return people
 
 
 def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, str] | None:

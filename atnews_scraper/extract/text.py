@@ -146,10 +146,12 @@ def is_house_account(name: str) -> bool:
 
 
 def looks_like_person(name: str) -> bool:
-    """Two to five capitalised words, not a house account: "Jane Doe", not "Posted" or "Staff"."""
+    """Two to five capitalised words, not a house account: "Jane Doe", not "Posted", "Staff" or
+    "The Daily Example"."""
     words = name.split()
     return (
         2 <= len(words) <= 5
+        and words[0].casefold() != "the"
         and all(_is_name_word(w) for w in words)
         and not words[0][0].islower()
         and not is_house_account(name)
