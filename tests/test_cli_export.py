@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def store(database: Database) -> list[str]:
     return cli_args(database)
 
 
-def test_jsonl_oldest_first_with_iso_dates(
+def test_jsonl_sorted_newest_first_with_iso_dates(
     store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "september.jsonl"
@@ -37,11 +38,12 @@ def test_jsonl_oldest_first_with_iso_dates(
         "--until",
         "2022-09-28",
     ]
-    assert main([*argv, "--fields", "post_id,published_at,tags", *store]) == 0
+    fields = ["--fields", "post_id,published_at,tags", "--sort", "-published_at"]
+    assert main([*argv, *fields, *store]) == 0
     assert out.read_text(encoding="utf-8") == (
-        '{"post_id":102,"published_at":"2022-09-16T09:30:00+04:30","tags":["Education","Women"]}\n'
-        '{"post_id":103,"published_at":"2022-09-20T14:05:00+04:30","tags":["Economy"]}\n'
         '{"post_id":104,"published_at":"2022-09-28T11:00:00+04:30","tags":["Taliban","Education"]}\n'
+        '{"post_id":103,"published_at":"2022-09-20T14:05:00+04:30","tags":["Economy"]}\n'
+        '{"post_id":102,"published_at":"2022-09-16T09:30:00+04:30","tags":["Education","Women"]}\n'
     )
     assert capsys.readouterr().err == f"exported 3 articles to {out} (jsonl)\n"
     assert not (tmp_path / "september.jsonl.partial").exists()
@@ -61,17 +63,28 @@ def test_csv_with_a_filter_joins_lists(store: list[str], tmp_path: Path) -> None
 def test_csv_without_fields_has_every_field_as_a_column(store: list[str], tmp_path: Path) -> None:
     out = tmp_path / "all.csv"
     assert main(["export", str(out), "--format", "csv", *store]) == 0
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].split(",") == list(TOP_LEVEL_FIELDS)
-    assert lines[1].startswith(f"{SITE}untitled-draft-notice/,111,Notice to readers,,")
-    assert lines[2].startswith(f"{SITE}sco-summit-putin-raisi-xi-samarkand/,101,SCO summit:")
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == list(TOP_LEVEL_FIELDS)
+    assert len(rows) == 13  # storage order without --sort: as inserted, on FerretDB
+    assert rows[1][:3] == [
+        f"{SITE}sco-summit-putin-raisi-xi-samarkand/",
+        "101",
+        "SCO summit: Putin meets Raisi and Xi in Samarkand",
+    ]
+    assert rows[1][3] == (
+        "KABUL: Russian President Vladimir Putin met Iranian President Ebrahim Raisi and Chinese "
+        "leader Xi Jinping in Samarkand.\n\nThe leaders discussed regional security and trade on "
+        "the sidelines of the summit."
+    )
 
 
 def test_parquet_keeps_types_timestamps_and_nested_records(
     store: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "all.parquet"
-    assert main(["export", str(out), "--format", "parquet", *store]) == 0
+    argv = ["export", str(out), "--format", "parquet", "--sort", "published_at"]
+    assert main([*argv, *store]) == 0
     table = pq.read_table(out)
     assert table.num_rows == 12
     assert table.schema.field("published_at").type == pa.timestamp("us", tz="UTC")

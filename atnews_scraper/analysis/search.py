@@ -14,6 +14,7 @@ any word. Ranking, in Python: more distinct words found first, then the score
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import re
 from collections.abc import Iterator, Mapping
@@ -55,6 +56,17 @@ STOPWORDS = frozenset(
 )
 RESULT_FIELDS = ("url", "title", "published_at")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class _Descending:
+    """A string that sorts in reverse, so that ties in a best-first ranking list URLs A to Z."""
+
+    text: str
+
+    def __lt__(self, other: _Descending) -> bool:
+        return self.text > other.text
 
 
 @dataclass(frozen=True)
@@ -120,15 +132,13 @@ def _regex_search(
     query = {"$and": [dict(base_filter), {"$or": any_word}]} if base_filter else {"$or": any_word}
     patterns = [re.compile(word_pattern(word), re.IGNORECASE) for word in words]
     projection = dict.fromkeys((*RESULT_FIELDS, "body"), 1) | {"_id": 0}
-    # Ties keep the cursor's URL order: -position sorts earlier (smaller) URLs first.
-    ranked: list[tuple[tuple[int, int, dt.datetime], int, dict[str, Any]]] = []
+    # The position keeps entries comparable even if two had no URL; dicts never get compared.
+    ranked: list[tuple[tuple[int, int, dt.datetime, _Descending], int, dict[str, Any]]] = []
     try:
-        for position, document in enumerate(
-            articles(database).find(query, projection, sort=[("url", 1)])
-        ):
+        for position, document in enumerate(articles(database).find(query, projection)):
             distinct, score = rank(patterns, document)
             newest = document.get("published_at") or EPOCH
-            key = (distinct, score, newest)
+            key = (distinct, score, newest, _Descending(document.get("url") or ""))
             document.pop("body", None)
             entry = (key, -position, document)
             if len(ranked) < limit:

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.export import EXPORT_FORMATS, export_documents, progress_enabled
-from atnews_scraper.analysis.fields import parse_field_list
+from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import combine, date_range, parse_filter
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.store import open_database
@@ -21,7 +21,8 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         parents=parents,
         help="stream articles to JSONL, CSV or Parquet",
         description=(
-            "Stream articles (oldest first) to a file in constant memory. Dates are ISO 8601 "
+            "Stream articles to a file in constant memory, in storage order unless --sort is "
+            "given. Dates are ISO 8601 "
             "in JSONL and CSV, timestamps in Parquet; in CSV, lists are joined with ' | ' and "
             "nested records are JSON text."
         ),
@@ -32,6 +33,11 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument("--since", metavar="DATE", help="published on or after DATE")
     parser.add_argument("--until", metavar="DATE", help="published on or before DATE")
     parser.add_argument("--fields", help="comma-separated fields (default: every field)")
+    parser.add_argument(
+        "--sort",
+        help="comma-separated sort fields, '-' for descending (default: storage order; "
+        "on FerretDB a sort holds every matching article in the server's memory)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -41,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     database = open_database(config_from_args(args), say=say)
     total = count_matching(database, query)
-    documents = find_documents(database, query, fields, sort=[("published_at", 1)])
+    sort = parse_sort(args.sort) if args.sort else None
+    documents = find_documents(database, query, fields, sort=sort)
     if progress_enabled():
         columns = (
             TextColumn("exporting"),
