@@ -10,7 +10,7 @@ item pipelines. Discovery, each source switchable (``CrawlOptions.sources``):
   paging stops after KNOWN_RUN_STOP articles in a row that are stored or already requested.
 - ``links``: each article's Check Also, related and previous / next links.
 
-Sources run in phases (see ``on_idle``): sitemaps and the feed, then the home page listing, then
+Sources run in phases (see ``on_idle``): sitemaps, then the feed and the home page listing, then
 the category listings and feeds on *deep* runs: ``--full``, or when no sitemap could be read.
 Known articles are fetched only when a sitemap ``lastmod`` is newer than the stored copy, or
 with ``--refresh``.
@@ -80,6 +80,7 @@ class AtnewsSpider(scrapy.Spider):
         self.deep_started = False
         self.categories: dict[str, None] = {}
         self.requests_made = 0
+        self.late_lastmods: dict[str, dt.datetime] = {}
         self.budget_hit = False
         # SpiderState (with --jobdir) replaces this with the state saved by the interrupted run.
         self.state: dict[str, Any] = {}
@@ -182,7 +183,11 @@ class AtnewsSpider(scrapy.Spider):
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None
-        if self.rules.kind(url) not in ARTICLE_KINDS or url in self.scheduled:
+        if self.rules.kind(url) not in ARTICLE_KINDS:
+            return None
+        if url in self.scheduled:
+            if lastmod is not None:
+                self.late_lastmods[url] = lastmod  # a sitemap listed it after a link did
             return None
         known = self.plan.known.get(url)
         headers = None
@@ -258,10 +263,6 @@ class AtnewsSpider(scrapy.Spider):
                 request = self.candidate_sitemap_request(0)
                 if request is not None:
                     yield request
-        if "feeds" in self.sources:
-            request = self.discovery_request("/feed/", self.parse_feed, "feed", "start")
-            if request is not None:
-                yield request
 
     def candidate_sitemap_request(self, index: int) -> Request | None:
         if index >= len(SITEMAP_CANDIDATES):
@@ -289,18 +290,21 @@ class AtnewsSpider(scrapy.Spider):
                 yield request
 
     def on_idle(self) -> None:
-        """Discovery in phases, each when the previous one is done: sitemaps and the feed first,
-        then the home page listing (which can stop early as it meets articles already known or
-        requested), then category listings and feeds when this run needs them (--full, or no
-        sitemap could be read)."""
+        """Discovery in phases, each when the previous one is done: sitemaps first (so articles
+        are requested with their lastmod), then the feed and the home page listing (which stops
+        early as it meets articles already known or requested), then category listings and
+        feeds when this run needs them (--full, or no sitemap could be read)."""
         if self.unreachable:
             return
         requests: list[Request | None] = []
-        if not self.home_started and "listings" in self.sources:
+        if not self.home_started:
             self.home_started = True
-            requests.append(
-                self.discovery_request("/", self.parse_listing, "listing", "start", known_run=0)
-            )
+            if "feeds" in self.sources:
+                requests.append(self.discovery_request("/feed/", self.parse_feed, "feed", "start"))
+            if "listings" in self.sources:
+                requests.append(
+                    self.discovery_request("/", self.parse_listing, "listing", "start", known_run=0)
+                )
         elif not self.deep_started and self.deep and self.categories:
             self.deep_started = True
             for url in self.categories:
@@ -336,7 +340,9 @@ class AtnewsSpider(scrapy.Spider):
             return True
         return False
 
-    def remember(self, response: Response, lastmod: dt.datetime | None = None) -> None:
+    def remember(
+        self, response: Response, lastmod: dt.datetime | None = None, is_index: bool = False
+    ) -> None:
         """Keep a discovery page's validators (and sitemap lastmod) for the next run."""
         if self.plan.options.since is not None or self.budget_hit:
             return  # this run did not read everything the page lists
@@ -346,6 +352,7 @@ class AtnewsSpider(scrapy.Spider):
             lastmod=lastmod,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
+            is_index=is_index,
         )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -377,7 +384,7 @@ class AtnewsSpider(scrapy.Spider):
                 yield from _some(self.child_sitemap_request(entry.loc, entry.lastmod, depth + 1))
             else:
                 yield from _some(self.article_request(entry.loc, "sitemap", entry.lastmod))
-        self.remember(response, info.get("lastmod"))
+        self.remember(response, info.get("lastmod"), sitemap.is_index)
 
     def child_sitemap_request(
         self, href: str, lastmod: dt.datetime | None, depth: int
@@ -498,7 +505,7 @@ class AtnewsSpider(scrapy.Spider):
             encoding=response.encoding,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            sitemap_lastmod=info.get("lastmod"),
+            sitemap_lastmod=info.get("lastmod") or self.late_lastmods.pop(info["url"], None),
             discovered_via=info["via"],
         )
         if "links" in self.sources and self.plan.options.since is None:

@@ -5,7 +5,6 @@ The Twisted reactor cannot be restarted, so every crawl runs in its own process.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import subprocess
@@ -15,10 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pymongo.database import Database
-
 from atnews_scraper.config import Config
-from atnews_scraper.crawl.sitemaps import parse_sitemap
 from atnews_scraper.replay import Snapshot
 from atnews_scraper.urls import PageKind, UrlRules
 
@@ -84,18 +80,3 @@ def fetched(requests: list[dict[str, Any]]) -> Counter[str]:
 def copy_site(target: Path) -> Path:
     shutil.copytree(SITE, target)
     return target
-
-
-def stored_as_by_a_first_crawl(database: Database, snapshot_dir: Path) -> int:
-    """Store what a first crawl of the snapshot stores about each article for the next run:
-    its canonical URL, sitemap lastmod and fetch time."""
-    snapshot = Snapshot.load(snapshot_dir)
-    now = dt.datetime.now(dt.UTC)
-    documents = []
-    for key, entry in snapshot.entries.items():
-        if key.startswith("/wp-sitemap-posts-post-") and entry.status == 200:
-            for item in parse_sitemap(snapshot.body(entry)).entries:
-                url = RULES.canonical(item.loc)
-                documents.append({"url": url, "sitemap_lastmod": item.lastmod, "fetched_at": now})
-    database["articles"].insert_many(documents)
-    return len(documents)

@@ -16,6 +16,7 @@ from atnews_scraper.crawl.runner import lock_path
 from atnews_scraper.replay import ReplayServer
 
 ARTICLES = article_paths(SITE)
+MAIN = "https://www.afghanistantimes.af"
 
 
 def test_the_saved_site_has_articles_to_crawl() -> None:

@@ -14,6 +14,7 @@ from atnews_scraper.store import ARTICLES
 
 KNOWN_FIELDS = (
     "url",
+    "modified_at",
     "url_aliases",
     "sitemap_lastmod",
     "fetched_at",
@@ -29,10 +30,12 @@ class KnownArticle:
     fetched_at: dt.datetime | None
     etag: str | None
     last_modified: str | None
+    modified_at: dt.datetime | None = None
 
     def is_stale(self, lastmod: dt.datetime | None) -> bool:
-        """True when a sitemap lastmod says the page changed after the stored version."""
-        reference = self.sitemap_lastmod or self.fetched_at
+        """True when a sitemap lastmod says the page changed after the stored version: later
+        than the lastmod it was stored with, else than its own modified date, else its fetch."""
+        reference = self.sitemap_lastmod or self.modified_at or self.fetched_at
         return lastmod is not None and (reference is None or lastmod > _aware(reference))
 
     def conditional_headers(self) -> dict[str, str]:
@@ -61,6 +64,7 @@ def index_known(documents: Iterable[Mapping[str, Any]]) -> dict[str, KnownArticl
             fetched_at=document.get("fetched_at"),
             etag=document.get("http_etag"),
             last_modified=document.get("http_last_modified"),
+            modified_at=document.get("modified_at"),
         )
         known[url] = article
         for alias in document.get("url_aliases") or ():

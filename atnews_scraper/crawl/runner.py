@@ -69,7 +69,7 @@ def scrapy_settings(
         "ATNEWS_PROGRESS": progress,
         # For the item pipelines: where to store, and the crawl's URL rules.
         "ATNEWS_MONGO_URI": mongo_uri,
-        "ATNEWS_DB": config.db_name,
+        "ATNEWS_DB_NAME": config.db_name,
         "ATNEWS_VAR_DIR": str(config.var_dir),
         "ATNEWS_SITE_URL": options.site_url,
         "ATNEWS_HOSTS": list(options.hosts),

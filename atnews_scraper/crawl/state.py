@@ -29,8 +29,12 @@ class PageMark:
     lastmod: dt.datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # A sitemap index is fetched unconditionally: "not modified" says nothing of its children.
+    is_index: bool = False
 
     def conditional_headers(self) -> dict[str, str]:
+        if self.is_index:
+            return {}
         headers = {}
         if self.etag:
             headers["If-None-Match"] = self.etag
@@ -83,7 +87,11 @@ def load_state(database: Database) -> CrawlState:
     for doc in database[CRAWL_STATE].find({}):
         if doc.get("type") == "mark":
             state.marks[doc["url"]] = PageMark(
-                doc["url"], doc.get("lastmod"), doc.get("etag"), doc.get("last_modified")
+                doc["url"],
+                doc.get("lastmod"),
+                doc.get("etag"),
+                doc.get("last_modified"),
+                bool(doc.get("is_index")),
             )
         elif doc.get("type") == "failed":
             state.failed[doc["url"]] = FailedUrl(
@@ -106,6 +114,7 @@ def _state_writes(state: CrawlState, now: dt.datetime) -> Iterable[Any]:
                     "lastmod": mark.lastmod,
                     "etag": mark.etag,
                     "last_modified": mark.last_modified,
+                    "is_index": mark.is_index,
                     "updated_at": now,
                 }
             },
