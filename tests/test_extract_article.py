@@ -368,3 +368,16 @@ def test_news_site_metadata_names_people_and_times() -> None:
         "2024-06-01T12:45:00+04:30",
         "meta",
     )
+
+
+def test_links_that_are_not_web_addresses_are_dropped_never_a_traceback() -> None:
+    after = (
+        '<section id="related_posts"><div class="related-item"><h3><a href="javascript:void(0)">'
+        'Bad</a></h3></div><div class="related-item"><h3><a href="http://[broken/">Broken</a>'
+        '</h3></div><div class="related-item"><h3><a href="/good/">Good</a></h3></div></section>'
+    )
+    head = '<link rel="canonical" href="http://[bad"><meta property="og:url" content="mailto:x@y">'
+    record = extract_article(sahifa("<p>Text.</p>", head=head, after=after), "http://[::1")
+    assert record["url"] == ""
+    assert record["related"] == [{"title": "Good", "url": "https://www.afghanistantimes.af/good/"}]
+    assert record["extraction"]["warnings"] == ["no-date", "no-url"]

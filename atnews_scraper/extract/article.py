@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 
@@ -198,20 +199,27 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
 
 def _url(fields: _Fields, data: Structured, url: str | None, rules: UrlRules) -> str:
     for value, source in ((data.canonical, "meta"), (data.meta.get("og:url"), "og"), (url, "url")):
-        if value and _is_web_url(value, url):
-            canonical = rules.canonical(value, base=url)
+        canonical = web_url(rules, value, url)
+        if canonical:
             fields.offer("url", canonical, source)
             return canonical
-    if url:  # not a web address (a saved file's file:// URI): kept as given
-        fields.offer("url", url, "url")
+    if url and not url.startswith(("http://", "https://")):
+        fields.offer("url", url, "url")  # a saved file's file:// URI: kept as given
         return url
     return ""
 
 
-def _is_web_url(value: str, base: str | None) -> bool:
-    if value.startswith(("http://", "https://")):
-        return True
-    return bool(base and base.startswith(("http://", "https://")))
+def web_url(rules: UrlRules, value: str | None, base: str | None) -> str | None:
+    """The canonical absolute http(s) URL of a link, or None for what is not one (javascript:,
+    mailto:, a malformed address)."""
+    if not value or not value.strip():
+        return None
+    try:
+        url = rules.canonical(value.strip(), base=base or None)
+    except ValueError:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
@@ -389,33 +397,42 @@ def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if theme is None:
         return
     check = theme.check_also()
-    if check is not None:
-        fields.offer("check_also", {**check, "url": _absolute(ev, check["url"])}, "sahifa")
+    check_url = _absolute(ev, check["url"]) if check is not None else None
+    if check is not None and check_url:
+        fields.offer("check_also", {**check, "url": check_url}, "sahifa")
     related: list[Link] = []
     for link in theme.related():
         url = _absolute(ev, link["url"])
-        if url not in (r["url"] for r in related):
+        if url and url not in (r["url"] for r in related):
             related.append({"title": link["title"], "url": url})
     fields.offer("related", related, "sahifa")
     for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
-        if neighbour is not None:
-            fields.offer(name, {**neighbour, "url": _absolute(ev, neighbour["url"])}, "sahifa")
+        url = _absolute(ev, neighbour["url"]) if neighbour is not None else None
+        if neighbour is not None and url:
+            fields.offer(name, {**neighbour, "url": url}, "sahifa")
 
 
-def _absolute(ev: _Evidence, url: str) -> str:
-    return ev.rules.canonical(url.strip(), base=ev.base or None)
+def _absolute(ev: _Evidence, url: str) -> str | None:
+    """A link made absolute against the page's URL; a theme page saved without one is a page of
+    the site, so its links are relative to the site's root."""
+    for base in (ev.base, ev.url, ev.rules.site_url if ev.theme is not None else None):
+        if base and base.startswith(("http://", "https://")):
+            return web_url(ev.rules, url, base)
+    return web_url(ev.rules, url, None)
 
 
 def _images(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if ev.theme is not None:
         lead = ev.theme.lead_image()
-        if lead is not None:
-            image: Image = {"url": _absolute(ev, lead["url"]), "alt": lead["alt"]}
+        lead_url = _absolute(ev, lead["url"]) if lead is not None else None
+        if lead is not None and lead_url:
+            image: Image = {"url": lead_url, "alt": lead["alt"]}
             fields.offer("lead_image", image, "sahifa")
         fields.offer("images", _image_urls(ev.theme.image_tags(), ev), "sahifa")
     for url, source in ((ev.data.meta.get("og:image"), "og"), (ev.data.image, "json-ld")):
-        if url:
-            fields.offer("lead_image", {"url": _absolute(ev, url), "alt": None}, source)
+        absolute = _absolute(ev, url) if url else None
+        if absolute:
+            fields.offer("lead_image", {"url": absolute, "alt": None}, source)
 
 
 def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
@@ -425,7 +442,7 @@ def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
         if src is None or _AD_URL.search(src) or is_decoration(img):
             continue
         url = _absolute(ev, src)
-        if url not in urls:
+        if url and url not in urls:
             urls.append(url)
     return urls
 
@@ -435,11 +452,16 @@ def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         fields.offer("post_id", ev.theme.post_id(), "sahifa")
     if ev.wordpress is not None:
         fields.offer("post_id", ev.wordpress.post_id, "wordpress")
-    if ev.data.shortlink:
-        fields.offer("post_id", shortlink_post_id(ev.data.shortlink), "meta")
+    fields.offer("post_id", _shortlink_id(ev.data.shortlink), "meta")
     fields.offer("post_id", ev.data.post_id, "json-ld")
-    if ev.url:
-        fields.offer("post_id", shortlink_post_id(ev.url), "url")
+    fields.offer("post_id", _shortlink_id(ev.url), "url")
+
+
+def _shortlink_id(url: str | None) -> int | None:
+    try:
+        return shortlink_post_id(url) if url else None
+    except ValueError:  # a malformed address
+        return None
 
 
 def _page_language(data: Structured) -> str | None:
