@@ -415,9 +415,11 @@ def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
 def _absolute(ev: _Evidence, url: str) -> str | None:
     """A link made absolute against the page's URL; a theme page saved without one is a page of
     the site, so its links are relative to the site's root."""
-    for base in (ev.base, ev.url, ev.rules.site_url if ev.theme is not None else None):
-        if base and base.startswith(("http://", "https://")):
-            return web_url(ev.rules, url, base)
+    bases = (ev.base, ev.url, ev.rules.site_url if ev.theme is not None else None)
+    for base in bases:
+        absolute = web_url(ev.rules, url, base) if base and base.startswith("http") else None
+        if absolute:
+            return absolute
     return web_url(ev.rules, url, None)
 
 
