@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from atnews_scraper.extract import EXTRACTOR_VERSION, extract_article
 from atnews_scraper.extract.article import strip_site_suffix
 from atnews_scraper.extract.generic import reconcile_with_article_body
@@ -381,3 +383,21 @@ def test_links_that_are_not_web_addresses_are_dropped_never_a_traceback() -> Non
     assert record["url"] == ""
     assert record["related"] == [{"title": "Good", "url": "https://www.afghanistantimes.af/good/"}]
     assert record["extraction"]["warnings"] == ["no-date", "no-url"]
+
+
+def test_a_trafilatura_crash_is_a_warning_not_a_lost_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trafilatura
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", explode)
+    record = extract_article(OTHER_SITE, "https://news.example.org/world/floods-hit-the-valley")
+    assert (record["title"], record["body"]) == ("Floods hit the valley", "")
+    assert record["extraction"]["warnings"] == [
+        "empty-body",
+        "generic-fallback",
+        "trafilatura-failed",
+    ]

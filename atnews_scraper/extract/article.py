@@ -163,6 +163,8 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
         warnings.add("no-date")
     if not record_url:
         warnings.add("no-url")
+    if ev.generic.failed:
+        warnings.add("trafilatura-failed")
     record: ArticleRecord = {
         "url": record_url,
         "post_id": fields.get("post_id"),
@@ -274,6 +276,8 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
+        if generic.failed:
+            warnings.add("trafilatura-failed")
         source = "trafilatura"
         paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
         source = "json-ld" if from_json_ld else source

@@ -45,6 +45,7 @@ class GenericResult:
     url: str | None = None
     language: str | None = None
     site_name: str | None = None
+    failed: bool = False  # trafilatura raised: the record says so ("trafilatura-failed")
 
 
 class GenericPage:
@@ -57,6 +58,11 @@ class GenericPage:
     @cached_property
     def result(self) -> GenericResult:
         return run_trafilatura(self.tree, self.url)
+
+    @property
+    def failed(self) -> bool:
+        """True when trafilatura ran and raised (False when it was not needed)."""
+        return "result" in self.__dict__ and self.result.failed
 
 
 def run_trafilatura(
@@ -74,8 +80,9 @@ def run_trafilatura(
             include_tables=True,
             include_formatting=False,
         )
-    except (ValueError, TypeError, RecursionError, MemoryError):
-        document = None
+    except Exception:  # a library's bug on odd input must not lose the record
+        logging.getLogger(__name__).debug("trafilatura failed on %s", url, exc_info=True)
+        return GenericResult(failed=True)
     if document is None:
         return GenericResult()
     body = getattr(document, "body", None)
