@@ -401,3 +401,19 @@ def test_a_trafilatura_crash_is_a_warning_not_a_lost_record(
         "generic-fallback",
         "trafilatura-failed",
     ]
+
+
+def test_printed_post_date_wins_over_the_headers_date_of_today() -> None:
+    html = (
+        "<html><body><header><span class='today-date'>Friday, November 27, 2026</span></header>"
+        "<article><h1>Old story from the archive</h1><span class='posted-on'>"
+        "<time class='entry-date published' datetime='2019-03-04T09:30:00+04:30'>March 4, 2019"
+        "</time></span><p>An old story that is still on the site, with enough words to be one."
+        "</p></article><aside><span class='date'>November 26, 2026</span></aside>"
+        "<footer>© Copyright 2026</footer></body></html>"
+    )
+    record = extract_article(html, "https://news.example.org/old")
+    assert (record["published_at"], record["extraction"]["sources"]["published_at"]) == (
+        "2019-03-04T09:30:00+04:30",
+        "wordpress",
+    )

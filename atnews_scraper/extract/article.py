@@ -330,6 +330,8 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     else:
         candidates.append((data.meta.get("og:published_time"), "og"))
         candidates += [(data.meta.get(name), "meta") for name in _DATE_META]
+        if ev.wordpress is not None:
+            candidates.append((ev.wordpress.date, "wordpress"))
     published = _first_date(candidates)
     if published is None and (theme is None or not fields.get("body")):
         day = ev.generic.result.date
@@ -392,8 +394,8 @@ def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if ev.wordpress is not None:
         fields.offer("categories", ev.wordpress.categories, "wordpress")
         fields.offer("tags", ev.wordpress.tags, "wordpress")
-    fields.offer("categories", ev.generic.result.categories, "trafilatura")
-    fields.offer("tags", ev.generic.result.tags, "trafilatura")
+    # trafilatura's own categories and tags are not used: on a page without any it reports a
+    # sidebar's tag cloud.
 
 
 def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
