@@ -43,20 +43,17 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         help="directory of saved pages (default: fixtures/pages)",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = actions.add_parser(
-        "check",
-        parents=[where],
-        help="re-extract every saved page and diff it against its expected record",
-    )
-    check.add_argument("names", nargs="*", metavar="NAME", help="only these pages")
-    check.set_defaults(handler=run_check)
-    regen = actions.add_parser(
-        "regenerate",
-        parents=[where],
-        help="rewrite expected records from the extractor (review the git diff)",
-    )
-    regen.add_argument("names", nargs="*", metavar="NAME", help="only these pages")
-    regen.set_defaults(handler=run_regenerate)
+    for name, help_text, handler in (
+        ("check", "re-extract every saved page and diff it against its expected record", run_check),
+        (
+            "regenerate",
+            "rewrite expected records from the extractor (review the git diff)",
+            run_regenerate,
+        ),
+    ):
+        action = actions.add_parser(name, parents=[where], help=help_text)
+        action.add_argument("names", nargs="*", metavar="NAME", help="only these pages")
+        action.set_defaults(handler=handler)
     record = actions.add_parser(
         "record",
         parents=[where],
