@@ -49,6 +49,8 @@ def sahifa_page(paragraphs: str, head: str = "") -> str:
         (TEXT.encode("cp1252"), None, "cp1252", True),
         (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), None, "utf-8", False),
         (b"\xff\xfe" + TEXT.encode("utf-16-le"), None, "utf-16-le", False),
+        (("<p>" + TEXT).encode("utf-16-le"), None, "utf-16-le", True),
+        (("<p>" + TEXT).encode("utf-16-be"), None, "utf-16-be", True),
         (TEXT.encode("utf-8"), "text/html; charset=no-such-charset", "utf-8", False),
         # a server's default header over a UTF-8 page that says so itself
         (

@@ -145,6 +145,9 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
             return data.decode(charset), charset, False
         except (UnicodeDecodeError, LookupError):
             continue
+    wide = _utf16_without_bom(data)
+    if wide:
+        return data.decode(wide, errors="replace"), wide, True
     if b"\x00" in data[:1024] and data.count(b"\x00") > len(data[:1024]) // 8:
         raise ExtractionError("binary input: the page is full of NUL bytes")
     try:
@@ -178,6 +181,19 @@ def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
         if charset not in result:
             result.append(charset)
     return result
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text of a Latin-script page has a NUL in every other byte."""
+    sample = data[:400]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _is_utf8_text(data: bytes) -> bool:
