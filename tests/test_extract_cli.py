@@ -117,3 +117,48 @@ def test_fixtures_unknown_name_and_offline_record_are_one_line_errors(
     assert err[1].startswith("atnews fixtures: error: cannot fetch http://127.0.0.1:9/story/: ")
     assert err[1].endswith("are you offline? (check the network and retry)")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fixtures_record_saves_a_page_from_a_local_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import http.server
+    import threading
+
+    page = saved_pages(PAGES_DIR, [SEED])[0].html()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=UTF-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/sco-summit/"
+    try:
+        assert main(["fixtures", "record", "--dir", str(tmp_path), url]) == 0
+    finally:
+        server.shutdown()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sco-summit.expected.json",
+        "sco-summit.html.gz",
+        "sco-summit.meta.json",
+    ]
+    assert gzip.decompress((tmp_path / "sco-summit.html.gz").read_bytes()) == page
+    meta = json.loads((tmp_path / "sco-summit.meta.json").read_text(encoding="utf-8"))
+    assert (meta["url"], meta["content_type"], meta["source"]) == (
+        url,
+        "text/html; charset=UTF-8",
+        "recorded",
+    )
+    draft = json.loads((tmp_path / "sco-summit.expected.json").read_text(encoding="utf-8"))
+    assert draft["url"] == SEED_URL
+    assert main(["fixtures", "check", "--dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "1 of 1 saved page(s) match their expected records"
+    )
