@@ -19,7 +19,7 @@ class StorePipeline(SessionPipeline):
 
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
-        if spider is not None:
+        if self.crawler is not None:
             from twisted.internet import task
 
             # The time bound holds when items stop arriving too.

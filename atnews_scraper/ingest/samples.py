@@ -57,8 +57,7 @@ def story(seed: int, paragraphs: int = 6, words: int = 60) -> str:
     """A reproducible body of random words: distinct seeds give unrelated stories."""
     rng = random.Random(seed)
     return "\n\n".join(
-        " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
-        for _ in range(paragraphs)
+        " ".join(rng.choices(WORDS, k=words)).capitalize() + "." for _ in range(paragraphs)
     )
 
 

@@ -193,6 +193,7 @@ def session_for_crawler(crawler: Any) -> IngestSession:
             db_name=settings.get("ATNEWS_DB_NAME"),
             var_dir=settings.get("ATNEWS_VAR_DIR"),
             site_url=settings.get("ATNEWS_SITE_URL"),
+            hosts=tuple(settings.getlist("ATNEWS_HOSTS")) or None,
         )
         session = IngestSession(
             config,

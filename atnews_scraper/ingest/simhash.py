@@ -22,33 +22,60 @@ BAND_BITS = BITS // BANDS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _BIT_POSITIONS = np.arange(BITS, dtype=np.uint64)
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+MAX_CACHED_WORDS = 200_000
+_WORD_HASHES: dict[str, int] = {}
 
 
-def shingles(text: str) -> list[str]:
-    """Overlapping runs of SHINGLE_WORDS lower-cased words (the whole text when shorter)."""
+def word_ids(text: str) -> np.ndarray:
+    """A stable 64-bit hash per word of the text (lower-cased), in order."""
     words = _WORD.findall(text.lower())
-    if len(words) <= SHINGLE_WORDS:
-        return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)]
+    known = _WORD_HASHES
+    values = [known.get(word) or word_hash(word) for word in words]
+    return np.array(values, dtype=np.uint64)
+
+
+def word_hash(word: str) -> int:
+    value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big") or 1
+    if len(_WORD_HASHES) < MAX_CACHED_WORDS:
+        _WORD_HASHES[word] = value
+    return value
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """One 64-bit hash per run of SHINGLE_WORDS words (one for a shorter text, none if empty).
+
+    Word hashes are combined with odd multipliers and mixed with the splitmix64 finaliser, in
+    numpy: stable across runs and machines, and fast enough for every stored article.
+    """
+    ids = word_ids(text)
+    if len(ids) == 0:
+        return ids
+    runs = max(len(ids) - SHINGLE_WORDS + 1, 1)
+    with np.errstate(over="ignore"):
+        combined = np.zeros(runs, dtype=np.uint64)
+        for offset in range(min(SHINGLE_WORDS, len(ids))):
+            combined = combined * _MULTIPLIER + ids[offset : offset + runs]
+        return _mix(combined)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
 def simhash(text: str) -> int:
     """The 64-bit simhash of a text's word shingles; 0 for a text without words."""
-    features = shingles(text)
-    if not features:
+    hashes = shingle_hashes(text)
+    if len(hashes) == 0:
         return 0
-    hashes = np.fromiter(
-        (
-            int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "big")
-            for f in features
-        ),
-        dtype=np.uint64,
-        count=len(features),
-    )
     bits = (hashes[:, None] >> _BIT_POSITIONS) & np.uint64(1)
     ones = bits.sum(axis=0)
-    # A bit is set when more than half of the features set it.
-    set_bits = np.nonzero(ones * 2 > len(features))[0]
+    # A bit is set when more than half of the shingles set it.
+    set_bits = np.nonzero(ones * 2 > len(hashes))[0]
     return sum(1 << int(position) for position in set_bits)
 
 

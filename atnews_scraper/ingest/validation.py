@@ -8,6 +8,7 @@ containing `.` have those characters replaced by their full-width forms.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 from collections.abc import Mapping
@@ -136,7 +137,7 @@ def type_problems(value: Any, hint: Any, path: str) -> list[str]:
 def typeddict_problems(value: Any, hint: Any, path: str) -> list[str]:
     if not isinstance(value, Mapping):
         return [f"{path}: expected {hint.__name__}, got {type(value).__name__}"]
-    hints = get_type_hints(hint)
+    hints = typeddict_hints(hint)
     problems = [f"{path}.{key}: unexpected field" for key in value if key not in hints]
     for name, field_hint in hints.items():
         if name not in value:
@@ -144,6 +145,11 @@ def typeddict_problems(value: Any, hint: Any, path: str) -> list[str]:
         else:
             problems.extend(type_problems(value[name], field_hint, f"{path}.{name}"))
     return problems
+
+
+@functools.cache
+def typeddict_hints(hint: Any) -> dict[str, Any]:
+    return get_type_hints(hint)
 
 
 def content_problems(record: Mapping[str, Any]) -> list[str]:
