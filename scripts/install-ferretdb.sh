@@ -12,7 +12,14 @@ root="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 tools="${ATNEWS_TOOLS_DIR:-$root/.tools}"
 binary="$tools/bin/ferretdb"
 
-if [ -x "$binary" ] && "$binary" --version 2>/dev/null | grep -qx "version: $version"; then
+built_version() {
+  # Read the whole output before matching: grep -q closing the pipe early trips pipefail.
+  local out
+  out="$("$binary" --version 2>/dev/null)" || return 1
+  case "$out" in *"version: $version"*) return 0 ;; *) return 1 ;; esac
+}
+
+if [ -x "$binary" ] && built_version; then
   exit 0
 fi
 if ! command -v go >/dev/null 2>&1; then
@@ -38,5 +45,8 @@ echo "$version" > "$src/build/version/version.txt"
 (cd "$src" && go build -buildvcs=false -trimpath -o "$binary.tmp" ./cmd/ferretdb)
 mv "$binary.tmp" "$binary"
 rm -rf "$src"
-"$binary" --version | grep -qx "version: $version"
+if ! built_version; then
+  echo "error: the FerretDB build in $binary does not report version $version" >&2
+  exit 2
+fi
 echo "FerretDB $version ready: $binary" >&2
