@@ -37,7 +37,7 @@ REPLAY_BATCH = 500
 class EntryWriter(Protocol):
     """What a replay writes through (an ArticleStore)."""
 
-    def write(self, entries: list[IngestEntry]) -> list[str]: ...
+    def write_safely(self, entries: list[IngestEntry]) -> list[str]: ...
 
 
 class Segment:
@@ -120,7 +120,7 @@ def replay(directory: Path, store: EntryWriter) -> ReplayResult:
                 continue
             entries, bad = read_entries(handle, path)
             for start in range(0, len(entries), REPLAY_BATCH):
-                for outcome in store.write(entries[start : start + REPLAY_BATCH]):
+                for outcome in store.write_safely(entries[start : start + REPLAY_BATCH]):
                     result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             if bad:
                 # Kept for a person to look at: nothing is thrown away silently.

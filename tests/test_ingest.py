@@ -202,3 +202,17 @@ def test_raw_pages_are_kept_compressed_and_chunked_past_the_limit(
     assert (page["compression"], page["html_z"], page["status"]) == ("zlib", None, 200)
     assert page["chunks"] == database.page_chunks.count_documents({"page": record["url"]}) > 1
     assert pages.page_html(database, page) == html
+
+
+def test_a_record_the_server_refuses_becomes_a_reject_not_a_failed_batch(
+    store: ArticleStore, database: Database
+) -> None:
+    refused = make_record(2)
+    refused["images"] = [["nested", "arrays"]]  # type: ignore[list-item]
+    entries = [entry(make_record(1)), entry(refused), entry(make_record(3))]
+    assert store.write_safely(entries) == ["new", "rejected", "new"]
+    (reject,) = database.rejects.find()
+    assert reject["url"] == refused["url"]
+    assert [reason.split(":")[0] for reason in reject["reasons"]] == ["store"]
+    assert database.pages.count_documents({"_id": refused["url"]}) == 1
+    assert database.articles.count_documents({}) == 2

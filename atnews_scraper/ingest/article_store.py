@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bson import ObjectId
+from bson.errors import BSONError
 from pymongo import ASCENDING, TEXT, ReplaceOne, UpdateOne
 from pymongo.database import Database
-from pymongo.errors import OperationFailure
+from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 
 from atnews_scraper.document import record_to_document
 from atnews_scraper.ingest import simhash
@@ -211,6 +212,7 @@ class ArticleStore:
     ) -> None:
         self.database = database
         self.keys: KeyIndex | None = None
+        self.planned: list[str] | None = None  # the outcomes of the last batch, as planned
         self.notes: list[str] = []
 
     def open(self) -> None:
@@ -234,12 +236,14 @@ class ArticleStore:
         write, and writing the same entries again is safe.
         """
         entries = list(entries)
+        self.planned = None
         for attempt in range(2):
             if self.keys is None:
                 self.load_keys()
             plan = BatchPlan()
             try:
                 outcomes = [self._plan(entry, plan) for entry in entries]
+                self.planned = outcomes
                 self._send(plan)
             except ConcurrentWrite:
                 self.keys = None
@@ -251,6 +255,26 @@ class ArticleStore:
                 raise
             return outcomes
         raise AssertionError("unreachable")
+
+    def write_safely(self, entries: list[IngestEntry]) -> list[str]:
+        """write(), except that an entry the server or BSON refuses (not an outage) is kept as
+        a reject with the error, instead of failing its batch: one bad record never blocks
+        the crawl or the journal. Raises PyMongoError only for a failing server."""
+        try:
+            return self.write(entries)
+        except (BulkWriteError, WriteError, BSONError, ValueError, TypeError) as error:
+            if len(entries) == 1:
+                log.error("cannot store %s: %s", entries[0].url, error)
+                self.write([unstorable(entries[0], error)])
+                return [REJECTED]
+            # Nothing was sent when planning itself failed: then a retry's outcome stands.
+            planned = self.planned or [UNCHANGED] * len(entries)
+        outcomes = []
+        for entry, first_plan in zip(entries, planned, strict=True):
+            (outcome,) = self.write_safely([entry])
+            # Found unchanged now because the failed batch did store it: that was its outcome.
+            outcomes.append(first_plan if outcome == UNCHANGED else outcome)
+        return outcomes
 
     def _plan(self, entry: IngestEntry, plan: BatchPlan) -> str:
         keys = self.keys
@@ -348,38 +372,51 @@ class ArticleStore:
 
     def _send(self, plan: BatchPlan) -> None:
         """The writes, in an order that leaves a replayable state wherever it is interrupted:
-        old versions to revisions first, then articles, then pages, then rejects."""
+        old versions to revisions first, then articles, then pages, then rejects. A document
+        the server refuses does not stop the others; the first refusal is raised at the end."""
         articles = self.database[ARTICLES]
+        refusals: list[Exception] = []
+
+        def attempt(write: Callable[[], object]) -> None:
+            try:
+                write()
+            except (BulkWriteError, WriteError) as exc:
+                refusals.append(exc)
+
         now = dt.datetime.now(dt.UTC)
         for article_id, stored_revision in plan.stored_versions.items():
             stored = articles.find_one({"_id": article_id})
             if stored is not None and stored.get("revision") == stored_revision:
                 plan.revisions.append(revision_document(stored, now))
-        insert_new(self.database[ARTICLE_REVISIONS], plan.revisions)
-        taken = insert_new(articles, list(plan.inserts.values()))
+        attempt(lambda: insert_new(self.database[ARTICLE_REVISIONS], plan.revisions))
+        taken: list[int] = []
+        attempt(lambda: taken.extend(insert_new(articles, list(plan.inserts.values()))))
         if taken:
             # Another writer stored one of these URLs or post IDs since the index was loaded.
             raise ConcurrentWrite(f"{len(taken)} article key(s) were stored by another writer")
-        operations: list[ReplaceOne[Any] | UpdateOne] = [
-            ReplaceOne({"_id": article_id}, document)
-            for article_id, document in plan.replaces.items()
-        ]
-        for article_id, urls in plan.aliases.items():
-            if article_id not in plan.inserts and article_id not in plan.replaces:
-                operations.append(
-                    UpdateOne(
-                        {"_id": article_id}, {"$addToSet": {"url_aliases": {"$each": sorted(urls)}}}
-                    )
-                )
-        for article_id, seen_at in plan.touches.items():
-            if article_id not in plan.inserts and article_id not in plan.replaces:
-                operations.append(
-                    UpdateOne({"_id": article_id}, {"$max": {"last_seen_at": seen_at}})
-                )
+        operations = article_updates(plan)
         if operations:
-            articles.bulk_write(operations, ordered=False)
-        write_pages(self.database, plan.pages)
-        insert_new(self.database[REJECTS], plan.rejects)
+            attempt(lambda: articles.bulk_write(operations, ordered=False))
+        attempt(lambda: write_pages(self.database, plan.pages))
+        attempt(lambda: insert_new(self.database[REJECTS], plan.rejects))
+        if refusals:
+            raise refusals[0]
+
+
+def article_updates(plan: BatchPlan) -> list[ReplaceOne[Any] | UpdateOne]:
+    """Replacements by new versions, new aliases, and last_seen_at moves, one per article."""
+    operations: list[ReplaceOne[Any] | UpdateOne] = [
+        ReplaceOne({"_id": article_id}, document) for article_id, document in plan.replaces.items()
+    ]
+    written = plan.inserts.keys() | plan.replaces.keys()
+    for article_id, urls in plan.aliases.items():
+        if article_id not in written:
+            update = {"$addToSet": {"url_aliases": {"$each": sorted(urls)}}}
+            operations.append(UpdateOne({"_id": article_id}, update))
+    for article_id, seen_at in plan.touches.items():
+        if article_id not in written:
+            operations.append(UpdateOne({"_id": article_id}, {"$max": {"last_seen_at": seen_at}}))
+    return operations
 
 
 class ConcurrentWrite(OperationFailure):
@@ -387,6 +424,21 @@ class ConcurrentWrite(OperationFailure):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+
+
+def unstorable(entry: IngestEntry, error: Exception) -> IngestEntry:
+    """A reject for an entry the store refused, keeping the raw page for a later reparse."""
+    return IngestEntry(
+        kind=REJECT,
+        record={"url": entry.url},
+        url=entry.url,
+        fetch_url=entry.fetch_url,
+        status=entry.status,
+        fetched_at=entry.fetched_at,
+        html_z=entry.html_z,
+        reasons=[f"store: {str(error).splitlines()[0][:300]}"],
+        entry_id=entry.entry_id,
+    )
 
 
 def revision_document(article: dict[str, Any], superseded_at: dt.datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from atnews_scraper.items import ArticlePage
 
 ARTICLE = "article"
 REJECT = "reject"
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 1  # 4x faster than the default 6 on article pages, ~10% larger
 
 
 @dataclass

@@ -163,7 +163,7 @@ class IngestSession:
         outcomes = None
         if self.store is not None:
             try:
-                outcomes = self.store.write(entries)
+                outcomes = self.store.write_safely(entries)
             except PyMongoError as exc:
                 log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
                 self.store.database.client.close()
