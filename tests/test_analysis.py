@@ -157,3 +157,11 @@ def test_search_words_and_ranking_weight_titles() -> None:
     patterns = [re.compile(word_pattern(w), re.IGNORECASE) for w in ["elect", "kabul"]]
     document = {"title": "Elections in Kabul", "body": "The election; re-elected. Kabul's"}
     assert rank(patterns, document) == (2, 3 + 2 + 3 + 1)
+
+
+def test_buckets_tolerate_values_stored_with_the_wrong_type() -> None:
+    assert time_buckets(["2022-09-01", 5, None], "month") == [Bucket("(no date)", 3)]
+    assert value_buckets([{"categories": "Editorial"}, {"categories": 7}], "category") == [
+        Bucket("(none)", 1),
+        Bucket("Editorial", 1),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -155,3 +156,16 @@ def test_progress_on_a_terminal_does_not_change_the_file(
     argv = ["export", str(out), "--format", "csv", "--fields", "post_id", "--until", "2022-09-20"]
     assert main([*argv, *store]) == 0
     assert out.read_text(encoding="utf-8") == "post_id\n101\n102\n103\n"
+
+
+def test_jsonl_without_fields_keeps_every_stored_field(database: Database, tmp_path: Path) -> None:
+    database["articles"].insert_one(
+        {"url": f"{SITE}x/", "published_at": dt.datetime(2024, 1, 2, tzinfo=dt.UTC), "new": [1]}
+    )
+    out = tmp_path / "whole.jsonl"
+    assert main(["export", str(out), "--format", "jsonl", *cli_args(database)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == {
+        "url": f"{SITE}x/",
+        "published_at": "2024-01-02T04:30:00+04:30",
+        "new": [1],
+    }

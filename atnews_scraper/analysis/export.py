@@ -41,13 +41,17 @@ class ExportWriter(Protocol):
 
 
 class JsonlWriter:
-    def __init__(self, stream: TextIO, fields: Sequence[str]) -> None:
+    """One JSON object per line: the chosen fields, or the whole stored document (no fields)."""
+
+    def __init__(self, stream: TextIO, fields: Sequence[str] | None) -> None:
         self.stream = stream
         self.fields = fields
 
     def write(self, document: Mapping[str, Any]) -> None:
         record = document_to_record(document)
-        self.stream.write(json_line({name: record.get(name) for name in self.fields}) + "\n")
+        if self.fields is not None:
+            record = {name: record.get(name) for name in self.fields}
+        self.stream.write(json_line(record) + "\n")
 
     def close(self) -> None:
         self.stream.flush()
@@ -138,13 +142,20 @@ class ParquetWriter:
         self.writer.close()
 
 
-def open_writer(output_format: str, path: Path, fields: Sequence[str]) -> tuple[ExportWriter, Any]:
-    """The writer for a format, and the file object to close afterwards (or None)."""
+def open_writer(
+    output_format: str, path: Path, fields: Sequence[str] | None
+) -> tuple[ExportWriter, Any]:
+    """The writer for a format, and the file object to close afterwards (or None).
+
+    Without chosen fields, CSV and Parquet (fixed columns) take every field of the schema;
+    JSONL takes each whole document, so a field unknown to this version is not lost.
+    """
+    columns = list(fields or TOP_LEVEL_FIELDS)
     if output_format == "parquet":
-        return ParquetWriter(path, fields), None
+        return ParquetWriter(path, columns), None
     stream = path.open("w", encoding="utf-8", newline="")
     writer: ExportWriter = (
-        JsonlWriter(stream, fields) if output_format == "jsonl" else CsvWriter(stream, fields)
+        JsonlWriter(stream, fields) if output_format == "jsonl" else CsvWriter(stream, columns)
     )
     return writer, stream
 
@@ -162,9 +173,8 @@ def export_documents(
     if not out.parent.is_dir():
         raise ConfigError(f"{out}: the folder {out.parent} does not exist; create it first")
     partial = out.with_name(out.name + ".partial")
-    chosen = list(fields or TOP_LEVEL_FIELDS)
     written = 0
-    writer, stream = open_writer(output_format, partial, chosen)
+    writer, stream = open_writer(output_format, partial, fields)
     try:
         for document in documents:
             writer.write(document)

@@ -67,12 +67,12 @@ def bucket_label(start: dt.date, by: str) -> str:
     return start.isoformat()
 
 
-def time_buckets(dates: Iterable[dt.datetime | None], by: str) -> list[Bucket]:
+def time_buckets(dates: Iterable[Any], by: str) -> list[Bucket]:
     """Chronological buckets, gaps filled with 0, then "(no date)" when some have no date."""
     counts: Counter[dt.date] = Counter()
     undated = 0
     for moment in dates:
-        if moment is None:
+        if not isinstance(moment, dt.datetime):  # missing, null, or not stored as a date
             undated += 1
         else:
             counts[bucket_start(moment, by)] += 1
@@ -90,10 +90,15 @@ def time_buckets(dates: Iterable[dt.datetime | None], by: str) -> list[Bucket]:
 def value_keys(document: Mapping[str, Any], by: str) -> list[str]:
     """The labels one article counts under, for a category, tag or author grouping."""
     if by == "author":
-        names = [n for n in document.get("authors") or [] if n]
+        names = _texts(document.get("authors"))
         return names or [document.get("byline") or NONE]
-    values = [v for v in document.get("categories" if by == "category" else "tags") or [] if v]
-    return list(dict.fromkeys(values)) or [NONE]
+    return _texts(document.get("categories" if by == "category" else "tags")) or [NONE]
+
+
+def _texts(value: Any) -> list[str]:
+    """The distinct non-empty strings of a list field (a lone string counts as a list of one)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return list(dict.fromkeys(str(item) for item in items if item))
 
 
 def value_buckets(documents: Iterable[Mapping[str, Any]], by: str) -> list[Bucket]:
