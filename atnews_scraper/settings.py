@@ -25,6 +25,18 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "atnews_scraper.crawl.middleware.BackoffRetryMiddleware": 550,
+    # WordPress answers with HTTP redirects, not <meta refresh>; no site needs HTTP auth.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # SiteHostsMiddleware
+}
+# Each spider middleware wraps every callback output; these do nothing this crawl needs
+# (URLs are canonical and short, depth is unlimited, the Referer header is not needed).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,  # a development aid
 }
 
 ITEM_PIPELINES: dict[str, int] = {

@@ -164,6 +164,11 @@ def run_crawl(
             peak_memory_mb=peak_rss_mb() + spider.extractor.worker_peak_mb,
         )
         summary = build_summary(facts, stats)
+        logger.info(
+            "peak memory: crawl process %.0f MB, extraction worker %.0f MB",
+            peak_rss_mb(),
+            spider.extractor.worker_peak_mb,
+        )
         if summary["status"] != "ok" and summary["status"] != "partial":
             plan.state.new_marks.clear()  # pages they list may not all have been fetched
         save_state(database, plan.state)
