@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from atnews_scraper.analysis.fields import (
     field_value,
@@ -16,6 +18,7 @@ from atnews_scraper.analysis.fields import (
 )
 from atnews_scraper.analysis.filters import combine, date_range, parse_filter
 from atnews_scraper.analysis.formatting import cell_text
+from atnews_scraper.analysis.plot import chart_title, moving_average, plot_counts
 from atnews_scraper.analysis.search import rank, search_words, word_pattern
 from atnews_scraper.analysis.stats import Bucket, time_buckets, value_buckets
 from atnews_scraper.errors import ConfigError
@@ -165,3 +168,23 @@ def test_buckets_tolerate_values_stored_with_the_wrong_type() -> None:
         Bucket("(none)", 1),
         Bucket("Editorial", 1),
     ]
+
+
+def test_long_time_series_draw_a_line_and_many_values_only_the_top(tmp_path: Path) -> None:
+    start = dt.date(2024, 1, 1)
+    days = [
+        Bucket(str(start + dt.timedelta(days=n)), n % 7, start + dt.timedelta(days=n))
+        for n in range(200)
+    ]
+    assert chart_title(days, "day") == (
+        "Afghanistan Times articles per day, 2024-01-01 to 2024-07-18 (594 articles)"
+    )
+    tags = [Bucket(f"tag {n:02d}", 100 - n) for n in range(40)]
+    assert chart_title(tags, "tag") == "Afghanistan Times articles by tag (top 25 of 40)"
+    for name, buckets, by in (("days.png", days, "day"), ("tags.png", tags, "tag")):
+        plot_counts(buckets, by, tmp_path / name)
+        with Image.open(tmp_path / name) as image:
+            assert (image.format, image.size) == ("PNG", (1000, 560))
+    assert moving_average([1, 2, 3, 4, 5], 3) == [1.0, 1.5, 2.0, 3.0, 4.0]
+    with pytest.raises(ConfigError, match="no dated articles to chart by month"):
+        plot_counts([Bucket("(no date)", 3)], "month", tmp_path / "none.png")

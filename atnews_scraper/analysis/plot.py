@@ -1,8 +1,8 @@
 """Charts of article counts (matplotlib, Agg backend: no display needed).
 
-Counts over time are bars (a line when there are too many buckets for bars to read), with dates
-on the x axis; counts by category, tag or author are horizontal bars, largest on top, each with
-its number, limited to the ``TOP_VALUES`` largest.
+Counts over time are bars (a line when there are too many buckets for bars to read; for days,
+with a 7-day average over it), with dates on the x axis; counts by category, tag or author are
+horizontal bars, largest on top, each with its number, limited to the ``TOP_VALUES`` largest.
 """
 
 from __future__ import annotations
@@ -26,8 +26,21 @@ FIGURE_SIZE = (10.0, 5.6)  # inches
 DPI = 100  # so the PNG is 1000 x 560 pixels
 TOP_VALUES = 25
 MAX_BARS = 90
+SMOOTHING_DAYS = 7
 BAR_DAYS = {"day": 0.8, "week": 5.6, "month": 24.0}
 COLOR = "#1f5f8b"
+
+
+def moving_average(values: Sequence[int], window: int) -> list[float]:
+    """The mean of each value and the ones before it, up to ``window`` values."""
+    averages: list[float] = []
+    total = 0
+    for index, value in enumerate(values):
+        total += value
+        if index >= window:
+            total -= values[index - window]
+        averages.append(total / min(index + 1, window))
+    return averages
 
 
 def _plot_time(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
@@ -36,8 +49,15 @@ def _plot_time(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
     counts = [b.count for b in dated]
     if len(dated) <= MAX_BARS:
         axes.bar(starts, counts, width=BAR_DAYS[by], align="edge", color=COLOR)  # type: ignore[arg-type]
+    elif by == "day":
+        # Daily counts jump about; the weekly average shows the trend, the raw line the detail.
+        axes.plot(starts, counts, color=COLOR, linewidth=0.8, alpha=0.35, label="per day")  # type: ignore[arg-type]
+        average = moving_average(counts, SMOOTHING_DAYS)
+        label = f"{SMOOTHING_DAYS}-day average"
+        axes.plot(starts, average, color=COLOR, linewidth=2.2, label=label)  # type: ignore[arg-type]
+        axes.legend(frameon=False, loc="upper left")
     else:
-        axes.plot(starts, counts, color=COLOR, linewidth=1.4)  # type: ignore[arg-type]
+        axes.plot(starts, counts, color=COLOR, linewidth=1.6)  # type: ignore[arg-type]
         axes.fill_between(starts, counts, color=COLOR, alpha=0.15)  # type: ignore[arg-type]
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     axes.xaxis.set_major_locator(locator)
