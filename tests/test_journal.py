@@ -7,40 +7,20 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+import ingest_support
+from ingest_support import private_config, stored_urls
 
-from atnews_scraper.config import Config, load_config
-from atnews_scraper.ferretdb import EmbeddedServer, free_port
+from atnews_scraper.config import Config
+from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.ingest.samples import make_page, make_record
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.journal import Segment, flush_journal, pending_segments
 from atnews_scraper.store import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def private_server(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A FerretDB of this test's own, that the test may stop and start."""
-    server = EmbeddedServer(tmp_path / "db", tmp_path / "run", tmp_path / "log")
-    yield server
-    server.stop()
-
-
-def private_config(server: EmbeddedServer, tmp_path: Path) -> Config:
-    info = server.status() or server.start(port=free_port())
-    return load_config(mongo_uri=info.uri, db_name="journal_test", var_dir=tmp_path / "var")
-
-
-def stored_urls(config: Config) -> list[str]:
-    database = connect(str(config.mongo_uri), config.db_name)
-    try:
-        return sorted(a["url"] for a in database.articles.find({}, {"url": 1}))
-    finally:
-        database.client.close()
+private_server = ingest_support.private_server  # the fixture
 
 
 def expected_urls(count: int) -> list[str]:
@@ -117,7 +97,7 @@ WRITER = textwrap.dedent(
     from atnews_scraper.ingest.session import IngestSession
 
     uri, var_dir, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    session = IngestSession(load_config(mongo_uri=uri, db_name="journal_test", var_dir=var_dir),
+    session = IngestSession(load_config(mongo_uri=uri, db_name="faults", var_dir=var_dir),
                             batch_size=7)
     session.open()
     for n in range(count):
