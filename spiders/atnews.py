@@ -301,14 +301,15 @@ class AtnewsSpider(scrapy.Spider):
             self.home_started = True
             if "feeds" in self.sources:
                 requests.append(self.discovery_request("/feed/", self.parse_feed, "feed", "start"))
-            if "listings" in self.sources:
+            # Listing pages carry no dependable dates: a --since run reads sitemaps and feeds only.
+            if "listings" in self.sources and self.plan.options.since is None:
                 requests.append(
                     self.discovery_request("/", self.parse_listing, "listing", "start", known_run=0)
                 )
         elif not self.deep_started and self.deep and self.categories:
             self.deep_started = True
             for url in self.categories:
-                if "listings" in self.sources:
+                if "listings" in self.sources and self.plan.options.since is None:
                     requests.append(
                         self.discovery_request(
                             url, self.parse_listing, "listing", "category", known_run=0
