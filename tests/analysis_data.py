@@ -28,8 +28,21 @@ def load_analysis_records(database: Database) -> dict[str, list[dict[str, Any]]]
     """Insert the data set; return it as read from the file (JSON values)."""
     data: dict[str, list[dict[str, Any]]] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     database[ARTICLES].insert_many([stored_form(r) for r in data["articles"]])
-    database[ARTICLE_REVISIONS].insert_many([stored_form(r) for r in data["article_revisions"]])
+    database[ARTICLE_REVISIONS].insert_many(
+        [revision_form(database, r) for r in data["article_revisions"]]
+    )
     return data
+
+
+def revision_form(database: Database, record: dict[str, Any]) -> dict[str, Any]:
+    """An old version as storage keeps it (docs/storage.md): keyed to its article's ``_id``."""
+    article = database[ARTICLES].find_one({"url": record["url"]}, {"_id": 1})
+    assert article is not None, f"no article {record['url']} for revision {record['revision']}"
+    document = stored_form(record)
+    document["superseded_at"] = parse_iso(record["superseded_at"])
+    document["_id"] = f"{article['_id']}:{record['revision']}"
+    document["article_id"] = article["_id"]
+    return document
 
 
 def cli_args(database: Database) -> list[str]:

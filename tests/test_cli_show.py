@@ -33,8 +33,8 @@ related:
   - The economy after the aid freeze <{SITE}the-economy-after-the-aid-freeze/>
 
 revision history (2 versions):
-  revision 1: fetched 2022-10-30T12:00:00+04:30, 9 words, hash f87e5654b3ff: \
-Editorial: Banks need help
+  revision 1: fetched 2022-10-30T12:00:00+04:30, superseded 2022-11-02T12:00:00+04:30, \
+9 words, hash f87e5654b3ff: Editorial: Banks need help
   revision 2 (current): fetched 2026-11-20T10:00:00+04:30, 21 words, hash 205ab488a31d: \
 Editorial: Banks need a lifeline
 first seen: 2022-10-30T12:00:00+04:30
@@ -55,6 +55,7 @@ def store(database: Database) -> list[str]:
         f"{SITE}editorial-banks-need-a-lifeline/",
         "http://afghanistantimes.af/editorial-banks-need-a-lifeline?utm_source=x",
         "https://www.afghanistantimes.media/banks-need-a-lifeline",
+        "https://www.afghanistantimes.af/?p=108",
     ],
 )
 def test_show_by_post_id_url_or_alias_with_revisions(

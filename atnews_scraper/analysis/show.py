@@ -1,8 +1,8 @@
 """One stored article as readable text, with its revision history.
 
-``article_revisions`` holds earlier versions (the stored document as it was before a changed
-re-crawl, with its ``url`` and ``revision``); the history lists them oldest first, then the
-current version.
+``article_revisions`` holds earlier versions (docs/storage.md): the whole old document plus
+``article_id`` (the ``_id`` of the article in ``articles``) and ``superseded_at``. The history
+lists them oldest first, then the current version.
 """
 
 from __future__ import annotations
@@ -14,26 +14,28 @@ from pymongo.database import Database
 
 from atnews_scraper.document import document_to_record
 from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
-from atnews_scraper.urls import UrlRules
+from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 LIST_SEPARATOR = " | "
 
 
 def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any] | None:
-    """The stored article for a post ID (digits) or any URL it is known by, else None."""
+    """The stored article for a post ID, a shortlink or any URL it is known by, else None."""
     key = key.strip()
-    if key.isdigit():
-        return database[ARTICLES].find_one({"post_id": int(key)}, {"_id": 0})
-    canonical = rules.canonical(key)
-    urls = list(dict.fromkeys([canonical, key]))
+    post_id = int(key) if key.isdigit() else shortlink_post_id(key)
+    if post_id is not None:
+        return database[ARTICLES].find_one({"post_id": post_id})
+    urls = list(dict.fromkeys([rules.canonical(key), key]))
     return database[ARTICLES].find_one(
-        {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}, {"_id": 0}
+        {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}
     )
 
 
-def find_revisions(database: Database, url: str) -> list[dict[str, Any]]:
-    """Earlier versions of the article at ``url``, oldest first."""
-    cursor = database[ARTICLE_REVISIONS].find({"url": url}, {"_id": 0}, sort=[("revision", 1)])
+def find_revisions(database: Database, article: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Earlier versions of the stored article, oldest first (JSON-ready records)."""
+    cursor = database[ARTICLE_REVISIONS].find(
+        {"article_id": article["_id"]}, {"_id": 0, "article_id": 0}, sort=[("revision", 1)]
+    )
     return [document_to_record(doc) for doc in cursor]
 
 
@@ -53,7 +55,9 @@ def _version_line(version: Mapping[str, Any], current: bool) -> str:
     words = version.get("word_count")
     digest = (version.get("content_hash") or "")[:12]
     label = f"revision {version.get('revision', '?')}" + (" (current)" if current else "")
-    return f"  {label}: fetched {seen}, {words} words, hash {digest}: {version.get('title')}"
+    superseded = version.get("superseded_at")
+    until = f", superseded {superseded}" if superseded else ""
+    return f"  {label}: fetched {seen}{until}, {words} words, hash {digest}: {version.get('title')}"
 
 
 def render_article(record: Mapping[str, Any], revisions: Iterable[Mapping[str, Any]]) -> str:

@@ -30,6 +30,6 @@ def run(args: argparse.Namespace) -> int:
     if document is None:
         say(f"no stored article has the URL or post ID {args.key!r}")
         return 0
-    revisions = find_revisions(database, document["url"])
+    revisions = find_revisions(database, document)
     sys.stdout.write(render_article(document_to_record(document), revisions))
     return 0
