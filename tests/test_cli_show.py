@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from analysis_data import cli_args, load_analysis_records
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
+from atnews_scraper.ingest.article_store import ArticleStore
+from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.ingest.samples import FETCHED_AT, make_page, make_record, story
 
 SITE = "https://www.afghanistantimes.af/"
 BANKS = f"""Editorial: Banks need a lifeline
@@ -90,3 +96,31 @@ def test_show_an_article_with_byline_and_no_history(
 def test_unknown_article_is_said_plainly(store: list[str], capsys: pytest.CaptureFixture) -> None:
     assert main(["show", "999", *store]) == 0
     assert capsys.readouterr() == ("", "no stored article has the URL or post ID '999'\n")
+
+
+def test_history_of_an_article_stored_and_updated_by_the_ingestion_store(
+    database: Database, capsys: pytest.CaptureFixture
+) -> None:
+    store = ArticleStore(database)
+    store.open()
+    first = make_record(1)
+    later = FETCHED_AT + dt.timedelta(hours=2)
+    store.write([IngestEntry.from_page(make_page(first), dict(first), first["url"])])
+    changed = make_record(1, body=story(1) + "\n\nA correction.", title="Story 1, corrected")
+    store.write([IngestEntry.from_page(make_page(changed, later), dict(changed), changed["url"])])
+    assert main(["show", "1001", *cli_args(database)]) == 0
+    out = capsys.readouterr().out
+    history = out[out.index("revision history") :].splitlines()
+    words = changed["word_count"]
+    superseded = re.fullmatch(r"(.*), superseded (\S+), (.*)", history[1])
+    assert superseded is not None  # superseded_at is the wall-clock time of the update
+    assert dt.datetime.fromisoformat(superseded[2]) > later
+    assert [*history[:1], f"{superseded[1]}, {superseded[3]}", *history[2:]] == [
+        "revision history (2 versions):",
+        "  revision 1: fetched 2026-11-27T16:30:00+04:30, "
+        f"{first['word_count']} words, hash {first['content_hash'][:12]}: Story 1",
+        f"  revision 2 (current): fetched 2026-11-27T18:30:00+04:30, {words} words, "
+        f"hash {changed['content_hash'][:12]}: Story 1, corrected",
+        "first seen: 2026-11-27T16:30:00+04:30",
+        "last seen:  2026-11-27T18:30:00+04:30",
+    ]
