@@ -17,6 +17,7 @@ from typing import Any
 from pymongo import DeleteOne, UpdateOne
 from pymongo.database import Database
 
+from atnews_scraper.crawl.known import conditional_headers
 from atnews_scraper.store import CRAWL_STATE
 
 MAX_ATTEMPTS = 5
@@ -33,14 +34,7 @@ class PageMark:
     is_index: bool = False
 
     def conditional_headers(self) -> dict[str, str]:
-        if self.is_index:
-            return {}
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
+        return {} if self.is_index else conditional_headers(self.etag, self.last_modified)
 
 
 @dataclass(frozen=True)
