@@ -38,6 +38,7 @@ from pipelines.validate import ValidatePipeline
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = 10_000
 CHECKPOINT = 2_000
+REPLACE_SAMPLE = 20  # each one scans the collection on FerretDB: a sample is enough
 TARGET_RATIO = 10.0
 MAX_MEMORY_GROWTH = 1.5
 TEMPLATE = REPO / "fixtures" / "pages" / "cp1252-declared-flood-relief.html.gz"
@@ -95,6 +96,22 @@ def run_one_insert_per_item(database: Database, count: int) -> float:
     return elapsed
 
 
+def run_replace_one_per_item(database: Database, count: int) -> float:
+    """Seconds per item of scrapy-mongodb with a unique key: `replace_one(..., upsert=True)`
+    keyed by URL, timed on the first `count` items into the collection insert_one filled."""
+    database.items.create_index("url", unique=True)
+    elapsed = 0.0
+    for item in pages(count):
+        started = time.perf_counter()
+        document = record_to_document(item.record)
+        document.update(
+            html=item.html, fetch_url=item.fetch_url, status=item.status, fetched_at=item.fetched_at
+        )
+        database.items.replace_one({"url": document["url"]}, document, upsert=True)
+        elapsed += time.perf_counter() - started
+    return elapsed / count
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=RECORDS)
@@ -107,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pipeline_s, memory = run_pipelines(info.uri, base / "var", count)
             database = connect(info.uri, "bench_per_item")
             per_item_s = run_one_insert_per_item(database, count)
+            replace_s = run_replace_one_per_item(database, REPLACE_SAMPLE)
             stored = connect(info.uri, "bench_pipeline").articles.count_documents({})
             database.client.close()
         finally:
@@ -117,6 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pipelines (validate, dedupe, bulk store): {count / pipeline_s:,.0f} records/s")
     print(f"one insert_one per item (scrapy-mongodb): {count / per_item_s:,.0f} records/s")
     print(f"ratio: {ratio:.1f}x (target >= {TARGET_RATIO:.0f}x)")
+    print(
+        f"replace_one upsert by url per item (scrapy-mongodb with a unique key; first"
+        f" {REPLACE_SAMPLE} items into {count:,}): {1 / replace_s:,.1f} records/s,"
+        f" ratio {count / pipeline_s * replace_s:.0f}x"
+    )
     print(
         f"pipeline RSS every {CHECKPOINT:,} records (MB): {', '.join(f'{m:.0f}' for m in memory)}"
         f" (growth {growth:.2f}x, target <= {MAX_MEMORY_GROWTH}x)"
