@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import ingest_support
+import pytest
 from ingest_support import private_config, stored_urls
 
 from atnews_scraper.config import Config
@@ -139,3 +140,22 @@ def test_a_writer_killed_with_sigkill_loses_nothing_and_stores_nothing_twice(
     assert database.article_revisions.count_documents({}) == 0
     assert database.pages.count_documents({}) == 40
     database.client.close()
+
+
+def test_atnews_db_flush_writes_the_journal(
+    private_server: EmbeddedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from atnews_scraper.cli import main
+
+    config = private_config(private_server, tmp_path)
+    private_server.stop()
+    session = IngestSession(config, retry_s=3600)
+    session.open()
+    for n in range(3):
+        session.add_page(make_page(make_record(n)))
+    session.close()
+    config = private_config(private_server, tmp_path)
+    options = ["--mongo-uri", str(config.mongo_uri), "--db", config.db_name]
+    assert main(["db", "flush", *options, "--var-dir", str(config.var_dir)]) == 0
+    assert capsys.readouterr().err == "journal flushed: 3 record(s) written\n"
+    assert stored_urls(config) == expected_urls(3)

@@ -81,3 +81,25 @@ def test_a_bad_date_is_one_clear_error(config: Config, capsys: pytest.CaptureFix
         "atnews reparse: error: --since 'last week' is not a date: "
         "use YYYY-MM-DD or an ISO 8601 date-time\n"
     )
+
+
+def test_a_page_rejected_before_becomes_an_article_after_an_extractor_fix(
+    config: Config, database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    html = gzip.decompress((PAGES / f"{NAME}.html.gz").read_bytes())
+    page = make_page({"url": URL, "body": ""}, html=html)
+    reject = IngestEntry.from_page(page, {"url": URL, "body": ""}, URL, kind="reject")
+    reject.reasons = ["body: empty"]
+    store = ArticleStore(database)
+    store.open()
+    assert store.write([reject]) == ["rejected"]
+    assert run_reparse(config) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{URL}\t(new article)\n"
+    assert "stored: {'new': 1}" in err
+    article = database.articles.find_one({"url": URL})
+    assert article is not None
+    assert (article["title"], article["revision"]) == (
+        "MSF opens field clinic for flood victims in Baghlan",
+        1,
+    )
