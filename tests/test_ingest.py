@@ -216,3 +216,28 @@ def test_a_record_the_server_refuses_becomes_a_reject_not_a_failed_batch(
     assert [reason.split(":")[0] for reason in reject["reasons"]] == ["store"]
     assert database.pages.count_documents({"_id": refused["url"]}) == 1
     assert database.articles.count_documents({}) == 2
+
+
+def test_an_alias_found_in_the_same_batch_is_stored(
+    store: ArticleStore, database: Database
+) -> None:
+    original = make_record(1)
+    copy = make_record(2, body=original["body"], post_id=None)
+    assert store.write([entry(original), entry(copy)]) == ["new", "duplicate"]
+    (article,) = database.articles.find()
+    assert (article["url"], article["url_aliases"]) == (original["url"], [copy["url"]])
+
+
+def test_a_change_seen_through_an_alias_keeps_the_article_url(
+    store: ArticleStore, database: Database
+) -> None:
+    store.write([entry(make_record(1))])
+    store.write([entry(make_record(1, url=f"{SITE}story-one-renamed/"), LATER)])
+    old_url_changed = make_record(1, body=story(1) + " Update.")
+    assert store.write([entry(old_url_changed, LATER + dt.timedelta(hours=1))]) == ["updated"]
+    (article,) = database.articles.find()
+    assert (article["url"], article["url_aliases"], article["revision"]) == (
+        f"{SITE}story-one-renamed/",
+        [f"{SITE}story-1/"],
+        2,
+    )

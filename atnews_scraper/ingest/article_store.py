@@ -295,7 +295,11 @@ class ArticleStore:
         if same_body is not None:
             original = keys.by_id[same_body]
             if post_id is None or original.post_id in (None, post_id):
-                plan.aliases.setdefault(original.id, set()).add(entry.url)
+                pending = plan.inserts.get(original.id) or plan.replaces.get(original.id)
+                if pending is not None:
+                    pending["url_aliases"].append(entry.url)
+                else:
+                    plan.aliases.setdefault(original.id, set()).add(entry.url)
                 original.aliases.append(entry.url)
                 keys.by_url[entry.url] = original.id
                 self._touch(original, entry.fetched_at, plan)
@@ -338,6 +342,8 @@ class ArticleStore:
         aliases = list(known.aliases)
         if moved:
             aliases.append(known.url)
+        else:  # reached through an alias: the article keeps its URL
+            new["url"] = known.url
         near = keys.near_duplicate(simhash.from_hex(new["simhash"]), exclude=known.id)
         new.update(
             _id=known.id,
@@ -345,7 +351,7 @@ class ArticleStore:
             first_seen_at=known.first_seen_at,
             last_seen_at=max(entry.fetched_at, known.last_seen_at),
             fetched_at=entry.fetched_at,
-            url_aliases=[url for url in aliases if url != entry.url],
+            url_aliases=[url for url in aliases if url != new["url"]],
             duplicate_of=known.duplicate_of,
             near_duplicate_of=near.url if near else None,
         )
