@@ -1,8 +1,8 @@
 """Charts of article counts (matplotlib, Agg backend: no display needed).
 
-Counts over time are bars (a line when there are too many buckets for bars to read; for days,
-with a 7-day average over it), with dates on the x axis; counts by category, tag or author are
-horizontal bars, largest on top, each with its number, limited to the ``TOP_VALUES`` largest.
+Counts over time are bars, dates on the x axis (more days than ``MAX_BARS``: a faint daily line
+with its 7-day average over it, since bars that thin cannot be read); counts by category, tag or
+author are horizontal bars, largest on top, each with its number, only the ``TOP_VALUES`` largest.
 """
 
 from __future__ import annotations
@@ -47,9 +47,7 @@ def _plot_time(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
     dated = [b for b in buckets if b.start is not None]
     starts = [b.start for b in dated]
     counts = [b.count for b in dated]
-    if len(dated) <= MAX_BARS:
-        axes.bar(starts, counts, width=BAR_DAYS[by], align="edge", color=COLOR)  # type: ignore[arg-type]
-    elif by == "day":
+    if by == "day" and len(dated) > MAX_BARS:
         # Daily counts jump about; the weekly average shows the trend, the raw line the detail.
         axes.plot(starts, counts, color=COLOR, linewidth=0.8, alpha=0.35, label="per day")  # type: ignore[arg-type]
         average = moving_average(counts, SMOOTHING_DAYS)
@@ -57,8 +55,7 @@ def _plot_time(axes: Axes, buckets: Sequence[Bucket], by: str) -> None:
         axes.plot(starts, average, color=COLOR, linewidth=2.2, label=label)  # type: ignore[arg-type]
         axes.legend(frameon=False, loc="upper left")
     else:
-        axes.plot(starts, counts, color=COLOR, linewidth=1.6)  # type: ignore[arg-type]
-        axes.fill_between(starts, counts, color=COLOR, alpha=0.15)  # type: ignore[arg-type]
+        axes.bar(starts, counts, width=BAR_DAYS[by], align="edge", color=COLOR)  # type: ignore[arg-type]
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
