@@ -8,7 +8,7 @@ from scrapy.exceptions import DropItem
 
 from atnews_scraper.ingest.entry import REJECT, IngestEntry
 from atnews_scraper.ingest.session import IngestSession
-from atnews_scraper.ingest.validation import check_record
+from atnews_scraper.ingest.validation import check_record, json_safe
 from atnews_scraper.items import ArticlePage
 from pipelines.base import SessionPipeline
 
@@ -40,7 +40,7 @@ def reject(
     """Keep the reject (record, reasons, raw page) and count it."""
     url = record.get("url")
     key = session.rules.canonical(url if isinstance(url, str) and url else item.fetch_url)
-    entry = IngestEntry.from_page(item, record, key, kind=REJECT)
+    entry = IngestEntry.from_page(item, json_safe(record), key, kind=REJECT)
     entry.reasons = reasons
     session.count("rejected", entry)
     session.add(entry)

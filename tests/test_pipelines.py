@@ -195,3 +195,19 @@ def test_a_page_item_keeps_its_fetch_facts(chain: Chain, database: Database) -> 
         "http_etag": '"abc"',
         "sitemap_lastmod": dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
     }
+
+
+def test_values_json_cannot_hold_are_kept_in_the_reject_as_text(
+    chain: Chain, database: Database
+) -> None:
+    odd = make_page(make_record(6, tags={"Kabul"}, modified_at=dt.datetime(2024, 5, 14)))
+    chain.feed(odd)
+    chain.close()
+    assert odd.outcome == "rejected"
+    (reject,) = database.rejects.find()
+    assert reject["reasons"] == [
+        "modified_at: expected str or null, got datetime",
+        "tags: expected a list, got set",
+    ]
+    assert reject["record"]["tags"] == "{'Kabul'}"
+    assert reject["record"]["modified_at"] == "datetime.datetime(2024, 5, 14, 0, 0)"

@@ -82,7 +82,9 @@ JSON_FIELDS = tuple(name for name in IngestEntry.__dataclass_fields__ if name !=
 DATE_FIELDS = ("fetched_at", "sitemap_lastmod")
 
 
-def compress(html: bytes) -> bytes:
+def compress(html: bytes | str) -> bytes:
+    if isinstance(html, str):
+        html = html.encode("utf-8", "surrogateescape")
     return zlib.compress(html, COMPRESSION_LEVEL) if html else b""
 
 

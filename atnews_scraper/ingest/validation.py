@@ -9,6 +9,7 @@ containing `.` have those characters replaced by their full-width forms.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import types
 from collections.abc import Mapping
@@ -62,6 +63,12 @@ def check_record(record: Any) -> CheckedRecord:
                 f"record: {size / 1024 / 1024:.1f} MB, over the 16 MB BSON document limit"
             )
     return CheckedRecord(safe, reasons, repairs)
+
+
+def json_safe(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A rejected record as JSON values: what JSON cannot hold (sets, dates...) as its repr."""
+    loaded: dict[str, Any] = json.loads(json.dumps(record, default=repr))
+    return loaded
 
 
 def make_safe(value: Any, path: str, repairs: list[str]) -> Any:
