@@ -241,3 +241,16 @@ def test_a_change_seen_through_an_alias_keeps_the_article_url(
         [f"{SITE}story-1/"],
         2,
     )
+
+
+def test_a_url_another_writer_stored_meanwhile_is_not_stored_twice(
+    store: ArticleStore, database: Database
+) -> None:
+    other = ArticleStore(database)
+    other.open()
+    assert other.write([entry(make_record(1))]) == ["new"]
+    # `store` loaded its key index before: its insert of story 1 meets the unique index.
+    assert store.write([entry(make_record(1)), entry(make_record(2))]) == ["new", "new"]
+    assert database.articles.count_documents({}) == 2
+    assert database.pages.count_documents({}) == 2
+    assert store.write([entry(make_record(1), LATER)]) == ["unchanged"]

@@ -243,6 +243,7 @@ class ArticleStore:
             plan = BatchPlan()
             try:
                 outcomes = [self._plan(entry, plan) for entry in entries]
+                first_plan = self.planned or outcomes
                 self.planned = outcomes
                 self._send(plan)
             except ConcurrentWrite:
@@ -253,7 +254,7 @@ class ArticleStore:
             except BaseException:
                 self.keys = None  # planned changes may not all be stored: re-read before next use
                 raise
-            return outcomes
+            return merge_outcomes(first_plan, outcomes)
         raise AssertionError("unreachable")
 
     def write_safely(self, entries: list[IngestEntry]) -> list[str]:
@@ -269,12 +270,8 @@ class ArticleStore:
                 return [REJECTED]
             # Nothing was sent when planning itself failed: then a retry's outcome stands.
             planned = self.planned or [UNCHANGED] * len(entries)
-        outcomes = []
-        for entry, first_plan in zip(entries, planned, strict=True):
-            (outcome,) = self.write_safely([entry])
-            # Found unchanged now because the failed batch did store it: that was its outcome.
-            outcomes.append(first_plan if outcome == UNCHANGED else outcome)
-        return outcomes
+        retried = [outcome for entry in entries for outcome in self.write_safely([entry])]
+        return merge_outcomes(planned, retried)
 
     def _plan(self, entry: IngestEntry, plan: BatchPlan) -> str:
         keys = self.keys
@@ -397,16 +394,25 @@ class ArticleStore:
         attempt(lambda: insert_new(self.database[ARTICLE_REVISIONS], plan.revisions))
         taken: list[int] = []
         attempt(lambda: taken.extend(insert_new(articles, list(plan.inserts.values()))))
-        if taken:
-            # Another writer stored one of these URLs or post IDs since the index was loaded.
-            raise ConcurrentWrite(f"{len(taken)} article key(s) were stored by another writer")
         operations = article_updates(plan)
         if operations:
             attempt(lambda: articles.bulk_write(operations, ordered=False))
         attempt(lambda: write_pages(self.database, plan.pages))
         attempt(lambda: insert_new(self.database[REJECTS], plan.rejects))
+        if taken:
+            # Another writer stored one of these URLs or post IDs since the index was loaded.
+            raise ConcurrentWrite(f"{len(taken)} article key(s) were stored by another writer")
         if refusals:
             raise refusals[0]
+
+
+def merge_outcomes(first: list[str], retried: list[str]) -> list[str]:
+    """Outcomes of a batch written again after a part of it was stored: an entry the retry
+    finds unchanged was stored by the first attempt, and has that attempt's outcome."""
+    return [
+        before if after == UNCHANGED else after
+        for before, after in zip(first, retried, strict=True)
+    ]
 
 
 def article_updates(plan: BatchPlan) -> list[ReplaceOne[Any] | UpdateOne]:
