@@ -45,10 +45,13 @@ class Segment:
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        name = f"{time.time_ns():020d}-{os.getpid()}{SUFFIX}"
-        self.path = directory / name
-        self.file: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        name = f"{time.time_ns():020d}-{os.getpid()}"
+        self.path = directory / f"{name}{SUFFIX}"
+        # Locked under a name replay ignores, then renamed: a replay can never see it unlocked.
+        opening = directory / f"{name}.opening"
+        self.file: IO[str] = open(opening, "a", encoding="utf-8")  # noqa: SIM115
         fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        opening.rename(self.path)
         self.count = 0
 
     def append(self, entry: IngestEntry) -> None:
