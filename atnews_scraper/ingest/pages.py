@@ -65,7 +65,9 @@ def page_html(database: Database, page: dict[str, Any]) -> bytes:
     """The raw page bytes of a `pages` document."""
     if not page.get("chunks"):
         return decompress(bytes(page["html_z"] or b""))
-    parts = database[PAGE_CHUNKS].find({"page": page["_id"]}).sort("n", 1)
+    # Only the page's own count: a longer earlier version may have left more chunks behind.
+    query = {"page": page["_id"], "n": {"$lt": page["chunks"]}}
+    parts = database[PAGE_CHUNKS].find(query).sort("n", 1)
     return decompress(b"".join(bytes(part["data"]) for part in parts))
 
 
