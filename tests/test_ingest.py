@@ -254,3 +254,18 @@ def test_a_url_another_writer_stored_meanwhile_is_not_stored_twice(
     assert database.articles.count_documents({}) == 2
     assert database.pages.count_documents({}) == 2
     assert store.write([entry(make_record(1), LATER)]) == ["unchanged"]
+
+
+def test_articles_stored_by_other_tools_do_not_stop_the_store(database: Database) -> None:
+    database.articles.insert_one({"url": f"{SITE}story-1/", "body": "x", "post_id": 1001})
+    store = ArticleStore(database)
+    store.open()
+    assert store.write([entry(make_record(1))]) == ["updated"]
+    article = database.articles.find_one({"url": f"{SITE}story-1/"})
+    assert article is not None
+    assert (article["revision"], article["first_seen_at"]) == (
+        2,
+        dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
+    )
+    (old,) = database.article_revisions.find()
+    assert (old["revision"], old["body"]) == (1, "x")

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # update costs a scan (FerretDB), re-crawling an archive must not rewrite every article.
 LAST_SEEN_GRANULARITY = dt.timedelta(minutes=10)
 REJECT_BODY_CHARS = 64 * 1024
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = (
     "new",
@@ -143,18 +144,21 @@ class KeyIndex:
 
 
 def known_from_document(document: dict[str, Any]) -> Known:
+    """What the key index keeps of a stored article (one written by other tools may lack the
+    storage fields: it then counts as seen at the epoch, so any fetch is newer)."""
+    fetched_at = document.get("fetched_at") or EPOCH
     return Known(
         id=document["_id"],
-        url=document["url"],
+        url=str(document.get("url") or ""),
         aliases=list(document.get("url_aliases") or []),
         post_id=document.get("post_id"),
-        content_hash=document["content_hash"],
+        content_hash=str(document.get("content_hash") or ""),
         simhash=simhash.from_hex(document.get("simhash") or "0"),
         fingerprint=fingerprint(document),
         revision=int(document.get("revision") or 1),
-        first_seen_at=document["first_seen_at"],
-        last_seen_at=document["last_seen_at"],
-        fetched_at=document["fetched_at"],
+        first_seen_at=document.get("first_seen_at") or fetched_at,
+        last_seen_at=document.get("last_seen_at") or fetched_at,
+        fetched_at=fetched_at,
         duplicate_of=document.get("duplicate_of"),
     )
 
@@ -389,7 +393,7 @@ class ArticleStore:
         now = dt.datetime.now(dt.UTC)
         for article_id, stored_revision in plan.stored_versions.items():
             stored = articles.find_one({"_id": article_id})
-            if stored is not None and stored.get("revision") == stored_revision:
+            if stored is not None and (stored.get("revision") or 1) == stored_revision:
                 plan.revisions.append(revision_document(stored, now))
         attempt(lambda: insert_new(self.database[ARTICLE_REVISIONS], plan.revisions))
         taken: list[int] = []
@@ -457,7 +461,8 @@ def revision_document(article: dict[str, Any], superseded_at: dt.datetime) -> di
     """An old version for `article_revisions`, keyed so that storing it twice is a no-op."""
     document = {key: value for key, value in article.items() if key != "_id"}
     document.update(
-        _id=f"{article['_id']}:{article['revision']}",
+        _id=f"{article['_id']}:{article.get('revision') or 1}",
+        revision=article.get("revision") or 1,
         article_id=article["_id"],
         superseded_at=superseded_at,
     )
