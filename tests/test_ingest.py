@@ -84,6 +84,9 @@ def test_simhash_distances() -> None:
     base = story(1)
     edited = base.replace("Kabul", "Herat", 1) + " One more sentence."
     assert simhash.simhash("") == 0
+    # Stored values: a change of the hash function must be a deliberate one.
+    assert simhash.to_hex(simhash.simhash(story(1))) == "316712cd1b58e9a3"
+    assert simhash.to_hex(simhash.simhash("Kabul")) == "7d28036a4f02fc1a"
     assert simhash.distance(simhash.simhash(base), simhash.simhash(base)) == 0
     assert simhash.distance(simhash.simhash(base), simhash.simhash(edited)) <= 3
     assert simhash.distance(simhash.simhash(base), simhash.simhash(story(2))) > 10

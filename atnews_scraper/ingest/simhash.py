@@ -21,7 +21,6 @@ BANDS = NEAR_DUPLICATE_BITS + 1
 BAND_BITS = BITS // BANDS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BIT_POSITIONS = np.arange(BITS, dtype=np.uint64)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 MAX_CACHED_WORDS = 200_000
 _WORD_HASHES: dict[str, int] = {}
@@ -72,8 +71,11 @@ def simhash(text: str) -> int:
     hashes = shingle_hashes(text)
     if len(hashes) == 0:
         return 0
-    bits = (hashes[:, None] >> _BIT_POSITIONS) & np.uint64(1)
-    ones = bits.sum(axis=0)
+    # One row of 64 bits per shingle, bit i of the hash in column i (little-endian order).
+    bits = np.unpackbits(
+        hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
+    )
+    ones = bits.sum(axis=0, dtype=np.int64)
     # A bit is set when more than half of the shingles set it.
     set_bits = np.nonzero(ones * 2 > len(hashes))[0]
     return sum(1 << int(position) for position in set_bits)

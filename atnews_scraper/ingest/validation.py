@@ -94,6 +94,8 @@ def make_safe(value: Any, path: str, repairs: list[str]) -> Any:
 
 def safe_text(text: str, path: str, repairs: list[str]) -> str:
     """The text with lone surrogates (undecodable bytes, broken pairs) replaced by U+FFFD."""
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -105,9 +107,9 @@ def safe_text(text: str, path: str, repairs: list[str]) -> str:
 
 def type_problems(value: Any, hint: Any, path: str) -> list[str]:
     """Where value does not match a record type hint (str, int, unions, lists, TypedDicts)."""
-    origin = get_origin(hint)
+    origin, args, typeddict = hint_shape(hint)
     if origin in (Union, types.UnionType):
-        if any(not type_problems(value, option, path) for option in get_args(hint)):
+        if any(not type_problems(value, option, path) for option in args):
             return []
         return [f"{path}: expected {describe(hint)}, got {type(value).__name__}"]
     if origin is Literal:
@@ -117,7 +119,7 @@ def type_problems(value: Any, hint: Any, path: str) -> list[str]:
     if origin is list:
         if not isinstance(value, list):
             return [f"{path}: expected a list, got {type(value).__name__}"]
-        (item_hint,) = get_args(hint)
+        (item_hint,) = args
         return [
             p
             for i, item in enumerate(value)
@@ -126,11 +128,11 @@ def type_problems(value: Any, hint: Any, path: str) -> list[str]:
     if origin is dict:
         if not isinstance(value, Mapping):
             return [f"{path}: expected a mapping, got {type(value).__name__}"]
-        _, value_hint = get_args(hint)
+        _, value_hint = args
         return [
             p for k, item in value.items() for p in type_problems(item, value_hint, f"{path}.{k}")
         ]
-    if is_typeddict(hint):
+    if typeddict:
         return typeddict_problems(value, hint, path)
     if hint is type(None):
         return [] if value is None else [f"{path}: expected null, got {type(value).__name__}"]
@@ -152,6 +154,12 @@ def typeddict_problems(value: Any, hint: Any, path: str) -> list[str]:
         else:
             problems.extend(type_problems(value[name], field_hint, f"{path}.{name}"))
     return problems
+
+
+@functools.cache
+def hint_shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
+    """get_origin, get_args and is_typeddict of a type hint, worked out once."""
+    return get_origin(hint), get_args(hint), is_typeddict(hint)
 
 
 @functools.cache
