@@ -20,8 +20,8 @@ from pymongo.errors import PyMongoError
 
 from atnews_scraper.config import Config
 from atnews_scraper.errors import AtnewsError
-from atnews_scraper.ingest.article_store import REJECTED, ArticleStore
-from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.ingest.article_store import ArticleStore
+from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import Segment, replay
 from atnews_scraper.store import connect, resolve_uri
@@ -169,13 +169,13 @@ class IngestSession:
                 self.store.database.client.close()
                 self.store = None
                 self.retry_at = self.clock() + self.retry_s
-        if segment is not None:
-            segment.seal() if outcomes is None else segment.discard()
+        if segment is not None and outcomes is None:
+            segment.seal()
+        elif segment is not None:
+            segment.discard()
         for entry, outcome in zip(entries, outcomes or [JOURNALLED] * len(entries), strict=True):
-            if entry.kind == "article":  # a reject was counted when it was rejected
+            if entry.kind == ARTICLE:  # a reject was counted when it was rejected
                 self.count(outcome, entry)
-            elif entry.item is not None and outcome != REJECTED:
-                entry.item.outcome = outcome
 
 
 _SESSIONS: weakref.WeakKeyDictionary[Any, IngestSession] = weakref.WeakKeyDictionary()
