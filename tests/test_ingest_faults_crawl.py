@@ -27,7 +27,7 @@ private_server = ingest_support.private_server  # the fixture
 # The four editorials come late: the other articles are stored (the flush time bound is 2 s)
 # long before they arrive, so the fault always falls between the two.
 LATE = "/editorial-*"
-SLOW_EDITORIALS = [f"slow=6@{LATE}"]
+SLOW_EDITORIALS = [f"slow=8@{LATE}"]
 EDITORIALS = {p for p in ARTICLES if p.startswith("/editorial-")}
 
 
