@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from pymongo.database import Database
 from scrapy.exceptions import DropItem
@@ -83,14 +84,20 @@ def run_pipelines(uri: str, var_dir: Path, count: int) -> tuple[float, list[floa
     return elapsed + time.perf_counter() - started, memory
 
 
+def item_document(item: ArticlePage) -> dict[str, Any]:
+    """The item as scrapy-mongodb stores it: its fields, the raw page as it came."""
+    document = record_to_document(item.record)
+    document.update(
+        html=item.html, fetch_url=item.fetch_url, status=item.status, fetched_at=item.fetched_at
+    )
+    return document
+
+
 def run_one_insert_per_item(database: Database, count: int) -> float:
     elapsed = 0.0
     for item in pages(count):
         started = time.perf_counter()
-        document = record_to_document(item.record)
-        document.update(
-            html=item.html, fetch_url=item.fetch_url, status=item.status, fetched_at=item.fetched_at
-        )
+        document = item_document(item)
         database.items.insert_one(document)
         elapsed += time.perf_counter() - started
     return elapsed
@@ -103,10 +110,7 @@ def run_replace_one_per_item(database: Database, count: int) -> float:
     elapsed = 0.0
     for item in pages(count):
         started = time.perf_counter()
-        document = record_to_document(item.record)
-        document.update(
-            html=item.html, fetch_url=item.fetch_url, status=item.status, fetched_at=item.fetched_at
-        )
+        document = item_document(item)
         database.items.replace_one({"url": document["url"]}, document, upsert=True)
         elapsed += time.perf_counter() - started
     return elapsed / count
