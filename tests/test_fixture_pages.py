@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from seed_text import SEED_ARTICLE, SHARED_SEED_ARTICLE, seed_body
 
 from atnews_scraper.fixture_pages import SavedPage, compare, saved_pages
 
@@ -21,16 +22,11 @@ def test_saved_page_extracts_to_its_expected_record(page: SavedPage) -> None:
 
 def test_seed_article_body_is_the_seed_text() -> None:
     """The real seed article: its body is exactly the seed text from the dateline to the end."""
-    from atnews_scraper.config import PROJECT_ROOT
-
-    seed_file = PROJECT_ROOT.parent / "shared" / "seed-article.txt"
-    if not seed_file.exists():
-        pytest.skip(f"no seed text at {seed_file}")
-    seed = seed_file.read_text(encoding="utf-8")
-    paragraphs = [p.strip() for p in seed.split("\n\n") if p.strip()]
-    start = next(i for i, p in enumerate(paragraphs) if p.startswith("Kabul: Russian President"))
-    end = next(
-        i for i, p in enumerate(paragraphs) if p.endswith("observing members in this organization.")
-    )
     page = SavedPage("sco-summit-putin-raisi-xi-samarkand", PAGES[0].directory)
-    assert page.extract()["body"] == "\n\n".join(paragraphs[start : end + 1])
+    assert page.extract()["body"] == seed_body()
+
+
+def test_committed_seed_text_is_the_shared_one() -> None:
+    if not SHARED_SEED_ARTICLE.exists():
+        pytest.skip(f"no shared/ beside this checkout ({SHARED_SEED_ARTICLE})")
+    assert SEED_ARTICLE.read_bytes() == SHARED_SEED_ARTICLE.read_bytes()

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from seed_text import SEED_ARTICLE
 
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.replay.snapshot import Snapshot, url_key
@@ -20,7 +21,6 @@ from atnews_scraper.sitegen.spec import SiteSpec
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = REPO / "fixtures" / "site"
-SEED_ARTICLE = REPO.parent / "shared" / "seed-article.txt"
 SCO = "sco-summit-putins-meeting-with-ebrahim-raisi-and-xi-jinping-in-samarkand"
 IRAN = "iran-to-start-mining-in-afghanistan-within-a-month-taliban"
 NEWEST = "the-national-budget-afghanistan-stands-at-a-crossroads-once-again"
