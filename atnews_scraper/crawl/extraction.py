@@ -23,6 +23,7 @@ from atnews_scraper.urls import UrlRules
 logger = logging.getLogger(__name__)
 
 WARMUP_ARTICLES = 50
+WORKER_TIMEOUT_S = 120.0  # a page never takes this long: the worker is stuck
 
 
 class CrawlExtractor:
@@ -42,14 +43,14 @@ class CrawlExtractor:
             )
         if self._pool is not None:
             loop = asyncio.get_running_loop()
+            future = loop.run_in_executor(self._pool, _extract, html, url, self.rules, content_type)
             try:
-                return await loop.run_in_executor(
-                    self._pool, _extract, html, url, self.rules, content_type
-                )
-            except BrokenProcessPool:
-                logger.warning("the extraction worker died: extracting in-process from now on")
-                self.close()
+                return await asyncio.wait_for(future, WORKER_TIMEOUT_S)
+            except (BrokenProcessPool, TimeoutError):
+                logger.warning("the extraction worker failed: extracting in-process from now on")
                 self.workers = 0
+                pool, self._pool = self._pool, None
+                pool.shutdown(wait=False, cancel_futures=True)
         return _extract(html, url, self.rules, content_type)
 
     def close(self) -> None:
