@@ -21,24 +21,36 @@ BANDS = NEAR_DUPLICATE_BITS + 1
 BAND_BITS = BITS // BANDS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# In ASCII text a word (\w+) is a run of letters, digits and "_": every other byte splits.
+_ASCII_SEPARATORS = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256)
+)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 MAX_CACHED_WORDS = 200_000
-_WORD_HASHES: dict[str, int] = {}
+_WORD_HASHES: dict[bytes, int] = {}  # UTF-8 word -> its hash
+
+
+def words_utf8(text: str) -> list[bytes]:
+    """The words (\\w+) of the lower-cased text, each UTF-8 encoded, in order."""
+    if text.isascii():  # the common case, at C speed: bytes.translate and split
+        return text.encode("ascii").lower().translate(_ASCII_SEPARATORS).split()
+    return [word.encode() for word in _WORD.findall(text.lower())]
 
 
 def word_ids(text: str) -> np.ndarray:
     """A stable 64-bit hash per word of the text (lower-cased), in order."""
-    words = _WORD.findall(text.lower())
+    words = words_utf8(text)
     known = _WORD_HASHES
-    values = [known.get(word) or word_hash(word) for word in words]
-    return np.array(values, dtype=np.uint64)
+    for word in set(words).difference(known):
+        known[word] = word_hash(word)
+    values = np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
+    if len(known) > MAX_CACHED_WORDS:
+        known.clear()  # a bound on memory: an unusual vocabulary does not grow it forever
+    return values
 
 
-def word_hash(word: str) -> int:
-    value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big") or 1
-    if len(_WORD_HASHES) < MAX_CACHED_WORDS:
-        _WORD_HASHES[word] = value
-    return value
+def word_hash(word: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "big") or 1
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -73,12 +85,12 @@ def simhash(text: str) -> int:
         return 0
     # One row of 64 bits per shingle, bit i of the hash in column i (little-endian order).
     bits = np.unpackbits(
-        hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little"
-    )
-    ones = bits.sum(axis=0, dtype=np.int64)
+        hashes.astype("<u8", copy=False).view(np.uint8), bitorder="little"
+    ).reshape(-1, BITS)
+    ones = np.add.reduce(bits, axis=0, dtype=np.uint32)
     # A bit is set when more than half of the shingles set it.
-    set_bits = np.nonzero(ones * 2 > len(hashes))[0]
-    return sum(1 << int(position) for position in set_bits)
+    majority = ones.astype(np.int64) * 2 > len(hashes)
+    return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
 
 
 def to_hex(value: int) -> str:
