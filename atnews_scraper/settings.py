@@ -31,10 +31,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # SiteHostsMiddleware
 }
 # Each spider middleware wraps every callback output; these do nothing this crawl needs
-# (URLs are canonical and short, depth is unlimited, the Referer header is not needed).
+# (URLs are canonical and short, depth is unlimited).
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,  # a development aid
 }
