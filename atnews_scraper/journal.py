@@ -49,14 +49,14 @@ class Segment:
         self.path = directory / f"{name}{SUFFIX}"
         # Locked under a name replay ignores, then renamed: a replay can never see it unlocked.
         opening = directory / f"{name}.opening"
-        self.file: IO[str] = open(opening, "a", encoding="utf-8")  # noqa: SIM115
+        self.file: IO[bytes] = open(opening, "ab")  # noqa: SIM115
         fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         opening.rename(self.path)
         self.count = 0
 
     def append(self, entry: IngestEntry) -> None:
         # Flushed to the OS per entry: survives a killed process (fsync on seal: a lost machine).
-        self.file.write(entry.to_json() + "\n")
+        self.file.write(entry.to_json_line())
         self.file.flush()
         self.count += 1
 
