@@ -111,6 +111,11 @@ class AtnewsSpider(scrapy.Spider):
         return self.plan.options.sources
 
     @property
+    def reread(self) -> bool:
+        """Read every discovery page in full, never trusting "unchanged since last run"."""
+        return self.plan.options.full or self.plan.options.refresh
+
+    @property
     def deep(self) -> bool:
         return self.plan.options.full or not self.sitemap_read
 
@@ -165,7 +170,7 @@ class AtnewsSpider(scrapy.Spider):
             self.count("skipped/offsite")
             return None
         mark = self.plan.state.marks.get(url)
-        headers = mark.conditional_headers() if mark and not self.plan.options.full else None
+        headers = mark.conditional_headers() if mark and not self.reread else None
         priority = {"sitemap": PRIORITY_SITEMAP, "feed": PRIORITY_FEED}.get(
             page_kind, PRIORITY_LISTING
         )
@@ -395,7 +400,7 @@ class AtnewsSpider(scrapy.Spider):
             return None
         mark = self.plan.state.marks.get(url)
         unchanged = mark is not None and mark.lastmod is not None and lastmod is not None
-        if unchanged and not self.plan.options.full and lastmod <= mark.lastmod:  # type: ignore[operator,union-attr]
+        if unchanged and not self.reread and lastmod <= mark.lastmod:  # type: ignore[operator,union-attr]
             self.count("skipped/sitemap_unchanged")
             return None
         return self.discovery_request(

@@ -57,3 +57,16 @@ def test_new_and_changed_articles_are_the_only_article_pages_fetched(
         {"url": f"https://www.afghanistantimes.af/{changed_slug}/"}
     )
     assert changed is not None and changed["revision"] == 2
+
+
+@pytest.mark.slow
+def test_refresh_fetches_every_stored_article_again(config: Config, database: Database) -> None:
+    with ReplayServer(SITE) as server:
+        assert run_crawl(config, server.url).code == 0
+        server.reset_log()
+        result = run_crawl(config, server.url, "--refresh")
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    assert {p: n for p, n in counts.items() if p in ARTICLES} == dict.fromkeys(ARTICLES, 1)
+    assert result.summary["articles"]["unchanged"] == 40
+    assert database["articles"].count_documents({"revision": 1}) == 40
