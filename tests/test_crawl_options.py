@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from crawl_support import SITE, article_paths, fetched, run_crawl
+from crawl_support import SITE, article_paths, copy_site, fetched, run_crawl
 
 from atnews_scraper.config import Config
 from atnews_scraper.replay import ReplayServer
@@ -62,3 +63,19 @@ def test_listings_alone_find_every_article(config: Config) -> None:
     assert {"/category/opinions/", "/category/latest/"} <= set(counts)
     assert "/category/latest/page/2/" not in counts
     assert not any("sitemap" in p or "feed" in p for p in counts)
+
+
+def test_without_robots_sitemap_lines_the_usual_places_are_tried_in_turn(
+    config: Config, tmp_path: Path
+) -> None:
+    site = copy_site(tmp_path / "site")
+    robots = site / "robots.txt"
+    robots.write_text("".join(line for line in robots.read_text().splitlines(True)
+                              if not line.startswith("Sitemap:")))  # fmt: skip
+    with ReplayServer(site) as server:
+        result = run_crawl(config, server.url)
+        paths = [str(r["path"]) for r in server.requests]
+    assert result.code == 0, result.stderr
+    assert paths[:3] == ["/robots.txt", "/sitemap_index.xml", "/wp-sitemap.xml"]
+    assert result.summary["discovery"]["sitemaps/missing"] == 1
+    assert result.summary["article_pages"] == 40
