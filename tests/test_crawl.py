@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from crawl_support import SITE, article_paths, fetched, run_crawl
+from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
@@ -23,19 +24,29 @@ def test_the_saved_site_has_articles_to_crawl() -> None:
     assert len(ARTICLES) == 40
 
 
-@pytest.mark.slow
-def test_first_crawl_fetches_each_article_exactly_once(config: Config) -> None:
+def test_first_crawl_stores_every_article_once_fetching_each_once(
+    config: Config, database: Database
+) -> None:
     with ReplayServer(SITE) as server:
-        result = run_crawl(config, server.url)
+        site_url = server.url
+        result = run_crawl(config, site_url)
         counts = fetched(server.requests)
     assert result.code == 0, result.stderr
+    assert result.stderr.splitlines() == [  # nothing else on the terminal when all goes well
+        f"crawling {site_url} (first, 0 articles known, 0 failed URLs to retry); "
+        f"log: {config.var_dir / 'log' / 'crawl.log'}"
+    ]
     assert {path: n for path, n in counts.items() if path in ARTICLES} == dict.fromkeys(ARTICLES, 1)
+    assert sum(counts.values()) == 45  # and robots.txt, 2 sitemaps, the feed, the home page
+    stored = [d["url"] for d in database["articles"].find({}, {"url": 1})]
+    assert sorted(stored) == sorted(MAIN + path for path in ARTICLES)
     summary = result.summary
-    assert summary["status"] == "ok"
-    assert summary["mode"] == "first"
+    assert (summary["status"], summary["mode"], summary["errors"]) == ("ok", "first", {})
     assert summary["article_pages"] == 40
-    assert summary["errors"] == {}
-    assert summary["requests"] == sum(counts.values())
+    assert summary["articles"]["new"] == 40
+    assert summary["requests"] == 45
+    assert summary["requests_per_new_article"] == 1.12
+    assert database["crawl_runs"].count_documents({"status": "ok"}) == 1
 
 
 def test_unreachable_site_is_one_clear_line_within_a_minute(config: Config) -> None:
