@@ -15,11 +15,16 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from isal import isal_zlib
+
 from atnews_scraper.items import ArticlePage
 
 ARTICLE = "article"
 REJECT = "reject"
-COMPRESSION_LEVEL = 1  # 4x faster than the default 6 on article pages, ~10% larger
+# Pages are compressed in the zlib format (RFC 1950: zlib.decompress reads them) by ISA-L, whose
+# level 2 takes ~80 us for a 66 KB article page where zlib's fastest level takes ~420 us, and
+# gives a smaller result (13.6 vs 14.0 KB). Levels 0-3; 3 is ~4x slower for 3% less.
+COMPRESSION_LEVEL = 2
 
 
 @dataclass
@@ -30,7 +35,7 @@ class IngestEntry:
     fetch_url: str
     status: int
     fetched_at: dt.datetime  # tz-aware UTC
-    html_z: bytes = b""  # the raw page, zlib-compressed
+    html_z: bytes = b""  # the raw page, zlib format
     encoding: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -92,7 +97,7 @@ DATE_FIELDS = ("fetched_at", "sitemap_lastmod")
 def compress(html: bytes | str) -> bytes:
     if isinstance(html, str):
         html = html.encode("utf-8", "surrogateescape")
-    return zlib.compress(html, COMPRESSION_LEVEL) if html else b""
+    return isal_zlib.compress(html, COMPRESSION_LEVEL) if html else b""
 
 
 def decompress(data: bytes) -> bytes:

@@ -14,7 +14,7 @@ from bson import Binary
 from pymongo.database import Database
 
 from atnews_scraper.ingest.bulk import insert_or_replace
-from atnews_scraper.ingest.entry import IngestEntry, decompress
+from atnews_scraper.ingest.entry import COMPRESSION_LEVEL, IngestEntry, decompress
 from atnews_scraper.store import PAGES
 
 PAGE_CHUNKS = "page_chunks"
@@ -35,6 +35,7 @@ def page_documents(entry: IngestEntry) -> tuple[dict[str, Any], list[dict[str, A
         "http_etag": entry.etag,
         "http_last_modified": entry.last_modified,
         "compression": COMPRESSION,
+        "compression_level": COMPRESSION_LEVEL,
         "html_z": None if chunked else Binary(entry.html_z),
         "chunks": 0,
     }
