@@ -36,11 +36,13 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from atnews_scraper.config import load_config
 from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.failures import GONE_STATUSES, UNREACHABLE_KINDS, describe, error_kind
 from atnews_scraper.crawl.feeds import parse_feed
 from atnews_scraper.crawl.listings import parse_listing
 from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT
+from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.sitemaps import SITEMAP_CANDIDATES, lists_posts, parse_sitemap
 from atnews_scraper.crawl.state import PageMark
@@ -63,12 +65,24 @@ PRIORITY_LISTING = 0
 MAX_SITEMAP_DEPTH = 3
 
 
+def standalone_plan(site_url: str | None) -> CrawlPlan:
+    """The plan of `scrapy crawl atnews [-a site_url=URL]`: the configured site, nothing known.
+
+    `atnews crawl` builds the full plan (stored articles, failed URLs, the lock); a bare Scrapy
+    run fetches like a first crawl and leaves deduplication to the pipelines.
+    """
+    config = load_config(site_url=site_url)
+    return CrawlPlan(options=CrawlOptions(site_url=config.site_url, hosts=config.hosts))
+
+
 class AtnewsSpider(scrapy.Spider):
     name = "atnews"
 
-    def __init__(self, plan: CrawlPlan | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, plan: CrawlPlan | None = None, site_url: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
-        self.plan = plan or CrawlPlan()
+        self.plan = plan or standalone_plan(site_url)
         self.rules: UrlRules = self.plan.rules
         # The same links recur on every page (related, previous / next): canonicalise each once.
         self.canonical = functools.lru_cache(maxsize=1 << 16)(self.rules.canonical)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -104,3 +106,41 @@ def test_bad_options_are_one_line_and_exit_2(
     code = main(["crawl", "--var-dir", str(tmp_path), *args])
     assert code == 2
     assert capsys.readouterr().err == f"atnews crawl: error: {message}\n"
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_atnews_from_the_repo_root_stores_the_site(
+    config: Config, database: Database
+) -> None:
+    """`scrapy crawl atnews` (Scrapy's own command, scrapy.cfg settings) works as well."""
+    assert config.mongo_uri is not None
+    with ReplayServer(SITE) as server:
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("scrapy")),
+                "crawl",
+                "atnews",
+                "-a",
+                f"site_url={server.url}",
+                "-s",
+                f"ATNEWS_MONGO_URI={config.mongo_uri}",
+                "-s",
+                f"ATNEWS_DB_NAME={config.db_name}",
+                "-s",
+                f"ATNEWS_VAR_DIR={config.var_dir}",
+                "-s",
+                "LOG_LEVEL=WARNING",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    stored = sorted(d["url"] for d in database["articles"].find({}, {"url": 1}))
+    assert stored == sorted(MAIN + path for path in ARTICLES)
