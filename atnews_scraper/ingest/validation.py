@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
 
@@ -105,66 +105,123 @@ def safe_text(text: str, path: str, repairs: list[str]) -> str:
     return text
 
 
+Checker = Callable[[Any, str], list[str]]
+
+
 def type_problems(value: Any, hint: Any, path: str) -> list[str]:
     """Where value does not match a record type hint (str, int, unions, lists, TypedDicts)."""
-    origin, args, typeddict = hint_shape(hint)
+    return checker(hint)(value, path)
+
+
+@functools.cache
+def checker(hint: Any) -> Checker:
+    """A function finding where a value does not match hint: the hint's shape (origin,
+    arguments, fields) is worked out once per hint, not once per value checked."""
+    origin = get_origin(hint)
+    args = get_args(hint)
     if origin in (Union, types.UnionType):
-        if any(not type_problems(value, option, path) for option in args):
-            return []
-        return [f"{path}: expected {describe(hint)}, got {type(value).__name__}"]
+        return union_checker(hint, [checker(option) for option in args])
     if origin is Literal:
-        return (
-            [] if value in get_args(hint) else [f"{path}: {value!r} is not one of {get_args(hint)}"]
-        )
+        return literal_checker(args)
     if origin is list:
-        if not isinstance(value, list):
-            return [f"{path}: expected a list, got {type(value).__name__}"]
-        (item_hint,) = args
-        return [
-            p
-            for i, item in enumerate(value)
-            for p in type_problems(item, item_hint, f"{path}[{i}]")
-        ]
+        return list_checker(checker(args[0]))
     if origin is dict:
-        if not isinstance(value, Mapping):
-            return [f"{path}: expected a mapping, got {type(value).__name__}"]
-        _, value_hint = args
-        return [
-            p for k, item in value.items() for p in type_problems(item, value_hint, f"{path}.{k}")
-        ]
-    if typeddict:
-        return typeddict_problems(value, hint, path)
+        return dict_checker(checker(args[1]))
+    if is_typeddict(hint):
+        return typeddict_checker(hint)
     if hint is type(None):
-        return [] if value is None else [f"{path}: expected null, got {type(value).__name__}"]
-    if hint is int and isinstance(value, bool):
-        return [f"{path}: expected int, got bool"]
-    if isinstance(hint, type) and not isinstance(value, hint):
-        return [f"{path}: expected {hint.__name__}, got {type(value).__name__}"]
+        return null_checker
+    if hint is int:
+        return int_checker
+    if isinstance(hint, type):
+        return instance_checker(hint)
+    return no_problems
+
+
+def no_problems(value: Any, path: str) -> list[str]:
     return []
 
 
-def typeddict_problems(value: Any, hint: Any, path: str) -> list[str]:
-    if not isinstance(value, Mapping):
+def null_checker(value: Any, path: str) -> list[str]:
+    return [] if value is None else [f"{path}: expected null, got {type(value).__name__}"]
+
+
+def int_checker(value: Any, path: str) -> list[str]:
+    if isinstance(value, bool):
+        return [f"{path}: expected int, got bool"]
+    return [] if isinstance(value, int) else [f"{path}: expected int, got {type(value).__name__}"]
+
+
+def instance_checker(hint: type) -> Checker:
+    def check(value: Any, path: str) -> list[str]:
+        if isinstance(value, hint):
+            return []
         return [f"{path}: expected {hint.__name__}, got {type(value).__name__}"]
-    hints = typeddict_hints(hint)
-    problems = [f"{path}.{key}: unexpected field" for key in value if key not in hints]
-    for name, field_hint in hints.items():
-        if name not in value:
-            problems.append(f"{path}.{name}: missing")
-        else:
-            problems.extend(type_problems(value[name], field_hint, f"{path}.{name}"))
-    return problems
+
+    return check
 
 
-@functools.cache
-def hint_shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
-    """get_origin, get_args and is_typeddict of a type hint, worked out once."""
-    return get_origin(hint), get_args(hint), is_typeddict(hint)
+def union_checker(hint: Any, options: list[Checker]) -> Checker:
+    expected = describe(hint)
+    classes = get_args(hint)
+    if all(isinstance(c, type) and c is not int and not is_typeddict(c) for c in classes):
+        # A union of plain classes (str | None...): one isinstance call.
+
+        def check_classes(value: Any, path: str) -> list[str]:
+            if isinstance(value, classes):
+                return []
+            return [f"{path}: expected {expected}, got {type(value).__name__}"]
+
+        return check_classes
+
+    def check(value: Any, path: str) -> list[str]:
+        if any(not option(value, path) for option in options):
+            return []
+        return [f"{path}: expected {expected}, got {type(value).__name__}"]
+
+    return check
 
 
-@functools.cache
-def typeddict_hints(hint: Any) -> dict[str, Any]:
-    return get_type_hints(hint)
+def literal_checker(allowed: tuple[Any, ...]) -> Checker:
+    def check(value: Any, path: str) -> list[str]:
+        return [] if value in allowed else [f"{path}: {value!r} is not one of {allowed}"]
+
+    return check
+
+
+def list_checker(item_checker: Checker) -> Checker:
+    def check(value: Any, path: str) -> list[str]:
+        if not isinstance(value, list):
+            return [f"{path}: expected a list, got {type(value).__name__}"]
+        return [p for i, item in enumerate(value) for p in item_checker(item, f"{path}[{i}]")]
+
+    return check
+
+
+def dict_checker(value_checker: Checker) -> Checker:
+    def check(value: Any, path: str) -> list[str]:
+        if not isinstance(value, Mapping):
+            return [f"{path}: expected a mapping, got {type(value).__name__}"]
+        return [p for k, item in value.items() for p in value_checker(item, f"{path}.{k}")]
+
+    return check
+
+
+def typeddict_checker(hint: Any) -> Checker:
+    fields = {name: checker(field_hint) for name, field_hint in get_type_hints(hint).items()}
+
+    def check(value: Any, path: str) -> list[str]:
+        if not isinstance(value, Mapping):
+            return [f"{path}: expected {hint.__name__}, got {type(value).__name__}"]
+        problems = [f"{path}.{key}: unexpected field" for key in value if key not in fields]
+        for name, check_field in fields.items():
+            if name not in value:
+                problems.append(f"{path}.{name}: missing")
+            else:
+                problems.extend(check_field(value[name], f"{path}.{name}"))
+        return problems
+
+    return check
 
 
 def content_problems(record: Mapping[str, Any]) -> list[str]:
