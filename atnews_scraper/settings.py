@@ -66,8 +66,12 @@ COOKIES_ENABLED = False
 # A callback yields a handful of items; Scrapy starts CONCURRENT_ITEMS tasks per callback output,
 # so the default (100) costs ~200,000 idle asyncio tasks per 2,000 pages.
 CONCURRENT_ITEMS = 8
-# Worker processes for extraction (0: in the crawl process). See atnews_scraper/crawl/extraction.py.
-ATNEWS_EXTRACT_WORKERS = int(os.environ.get("ATNEWS_EXTRACT_WORKERS") or 0)
+# Extraction worker processes (0: extract in the crawl process); by default one where there is a
+# second core, on which extraction overlaps with downloads and storage. Runs of up to 50 articles
+# never start one. See atnews_scraper/crawl/extraction.py.
+ATNEWS_EXTRACT_WORKERS = int(
+    os.environ.get("ATNEWS_EXTRACT_WORKERS") or (1 if (os.cpu_count() or 1) > 1 else 0)
+)
 
 # Nothing listens on a port or writes outside the var dir.
 TELNETCONSOLE_ENABLED = False
