@@ -191,6 +191,24 @@ def test_writing_the_same_entries_again_stores_nothing_twice(
     assert database.pages.count_documents({}) == 5
 
 
+def test_a_replay_writes_the_page_an_interrupted_batch_did_not(
+    store: ArticleStore, database: Database
+) -> None:
+    entries = [entry(make_record(n)) for n in range(3)]
+    assert store.write(entries) == ["new"] * 3
+    # Killed after the articles were written and before their pages were.
+    database.pages.delete_many({"_id": {"$in": [entries[0].url, entries[1].url]}})
+    fresh = ArticleStore(database)  # the next run replays the journal segment
+    fresh.open()
+    assert fresh.write(entries) == ["unchanged"] * 3
+    assert sorted(page["_id"] for page in database.pages.find()) == sorted(e.url for e in entries)
+    # A later re-crawl of an unchanged article does not rewrite the page of the stored fetch.
+    assert fresh.write([entry(make_record(0), LATER)]) == ["unchanged"]
+    page = database.pages.find_one({"_id": entries[0].url})
+    assert page is not None
+    assert page["fetched_at"] == FETCHED_AT
+
+
 def test_raw_pages_are_kept_compressed_and_chunked_past_the_limit(
     store: ArticleStore, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

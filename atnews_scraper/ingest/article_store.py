@@ -336,6 +336,10 @@ class ArticleStore:
         same = fingerprint(new) == known.fingerprint
         stale = entry.fetched_at <= known.fetched_at  # a replayed or out-of-order old fetch
         if not entry.reparse and ((same and not moved) or stale):
+            if entry.fetched_at == known.fetched_at and entry.html_z:
+                # The stored version's own fetch again: a replay of a batch whose article was
+                # written and whose page may not have been. Writing the page again is a no-op.
+                plan.pages.append(entry)
             self._touch(known, entry.fetched_at, plan)
             return UNCHANGED
         keys = self.keys
@@ -379,8 +383,9 @@ class ArticleStore:
 
     def _send(self, plan: BatchPlan) -> None:
         """The writes, in an order that leaves a replayable state wherever it is interrupted:
-        old versions to revisions first, then articles, then pages, then rejects. A document
-        the server refuses does not stop the others; the first refusal is raised at the end."""
+        old versions to revisions first, then articles, then pages (a replay rewrites the page
+        of an article it finds stored from the same fetch), then rejects. A document the
+        server refuses does not stop the others; the first refusal is raised at the end."""
         articles = self.database[ARTICLES]
         refusals: list[Exception] = []
 
