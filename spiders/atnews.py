@@ -85,7 +85,8 @@ class AtnewsSpider(scrapy.Spider):
         self.plan = plan or standalone_plan(site_url)
         self.rules: UrlRules = self.plan.rules
         # The same links recur on every page (related, previous / next): canonicalise each once.
-        self.canonical = functools.lru_cache(maxsize=1 << 16)(self.rules.canonical)
+        self._canonical = functools.lru_cache(maxsize=1 << 16)(self.rules.canonical)
+        self.kind = functools.lru_cache(maxsize=1 << 16)(self.rules.kind)
         self.robots: Protego | None = None
         self.robots_agent = ROBOTS_AGENT
         self.unreachable: str | None = None  # "URL: error" when the site could not be reached
@@ -132,6 +133,13 @@ class AtnewsSpider(scrapy.Spider):
     @property
     def deep(self) -> bool:
         return self.plan.options.full or not self.sitemap_read
+
+    def canonical(self, href: str, base: str | None = None) -> str:
+        """``UrlRules.canonical``, cached. An absolute http(s) URL does not depend on the base, so
+        a link is cached once for all the pages it appears on, not once per page."""
+        if base is not None and href.startswith(("https://", "http://")):
+            base = None
+        return self._canonical(href, base)
 
     def count(self, key: str, amount: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -202,7 +210,7 @@ class AtnewsSpider(scrapy.Spider):
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None
-        if self.rules.kind(url) not in ARTICLE_KINDS:
+        if self.kind(url) not in ARTICLE_KINDS:
             return None
         if url in self.scheduled:
             if lastmod is not None:
@@ -501,7 +509,7 @@ class AtnewsSpider(scrapy.Spider):
             for retry in self.retry_or_fail(response, "truncated"):
                 yield retry
             return
-        url = self.canonical(response.url)
+        url = self.rules.canonical(response.url)  # a fetch URL, seen once: not worth caching
         content_type = _header(response, b"Content-Type")
         try:
             record = await self.extractor.extract(response.body, url, content_type)
