@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
+        sys.argv = [f"benchmarks.{name}"]  # each benchmark parses its own (default) options
         code = importlib.import_module(f"benchmarks.{name}").main()
         print(f"--- {name}: exit {code} in {time.perf_counter() - started:.1f}s", flush=True)
         if code:
