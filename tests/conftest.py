@@ -43,6 +43,15 @@ def database(mongo_uri: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def analysis_store(database: Database) -> list[str]:
+    """The analysis test records stored in the test's database; the CLI options that reach it."""
+    from analysis_data import cli_args, load_analysis_records
+
+    load_analysis_records(database)
+    return cli_args(database)
+
+
+@pytest.fixture
 def config(tmp_path: Path, mongo_uri: str, database: Database) -> Config:
     """A Config pointing at the test server and the test's own database and var dir."""
     return load_config(mongo_uri=mongo_uri, db_name=database.name, var_dir=tmp_path / "var")

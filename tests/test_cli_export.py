@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from analysis_data import cli_args, load_analysis_records
+from analysis_data import cli_args
 from pymongo.database import Database
 
 from atnews_scraper.analysis.fields import TOP_LEVEL_FIELDS
@@ -19,14 +19,8 @@ from atnews_scraper.cli import main
 SITE = "https://www.afghanistantimes.af/"
 
 
-@pytest.fixture
-def store(database: Database) -> list[str]:
-    load_analysis_records(database)
-    return cli_args(database)
-
-
 def test_jsonl_sorted_newest_first_with_iso_dates(
-    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
+    analysis_store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "september.jsonl"
     argv = [
@@ -40,7 +34,7 @@ def test_jsonl_sorted_newest_first_with_iso_dates(
         "2022-09-28",
     ]
     fields = ["--fields", "post_id,published_at,tags", "--sort", "-published_at"]
-    assert main([*argv, *fields, *store]) == 0
+    assert main([*argv, *fields, *analysis_store]) == 0
     assert out.read_text(encoding="utf-8") == (
         '{"post_id":104,"published_at":"2022-09-28T11:00:00+04:30","tags":["Taliban","Education"]}\n'
         '{"post_id":103,"published_at":"2022-09-20T14:05:00+04:30","tags":["Economy"]}\n'
@@ -50,10 +44,10 @@ def test_jsonl_sorted_newest_first_with_iso_dates(
     assert not (tmp_path / "september.jsonl.partial").exists()
 
 
-def test_csv_with_a_filter_joins_lists(store: list[str], tmp_path: Path) -> None:
+def test_csv_with_a_filter_joins_lists(analysis_store: list[str], tmp_path: Path) -> None:
     out = tmp_path / "opinions.csv"
     argv = ["export", str(out), "--format", "csv", "--filter", '{"categories": "Opinions"}']
-    assert main([*argv, "--fields", "url,authors,first_seen_at,revision", *store]) == 0
+    assert main([*argv, "--fields", "url,authors,first_seen_at,revision", *analysis_store]) == 0
     assert out.read_text(encoding="utf-8") == (
         "url,authors,first_seen_at,revision\n"
         f"{SITE}the-economy-after-the-aid-freeze/,Jane Doe,2022-09-20T12:00:00+04:30,1\n"
@@ -61,9 +55,11 @@ def test_csv_with_a_filter_joins_lists(store: list[str], tmp_path: Path) -> None
     )
 
 
-def test_csv_without_fields_has_every_field_as_a_column(store: list[str], tmp_path: Path) -> None:
+def test_csv_without_fields_has_every_field_as_a_column(
+    analysis_store: list[str], tmp_path: Path
+) -> None:
     out = tmp_path / "all.csv"
-    assert main(["export", str(out), "--format", "csv", *store]) == 0
+    assert main(["export", str(out), "--format", "csv", *analysis_store]) == 0
     with out.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[0] == list(TOP_LEVEL_FIELDS)
@@ -81,11 +77,11 @@ def test_csv_without_fields_has_every_field_as_a_column(store: list[str], tmp_pa
 
 
 def test_parquet_keeps_types_timestamps_and_nested_records(
-    store: list[str], tmp_path: Path
+    analysis_store: list[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "all.parquet"
     argv = ["export", str(out), "--format", "parquet", "--sort", "published_at"]
-    assert main([*argv, *store]) == 0
+    assert main([*argv, *analysis_store]) == 0
     table = pq.read_table(out)
     assert table.num_rows == 12
     assert table.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
@@ -111,10 +107,10 @@ def test_parquet_keeps_types_timestamps_and_nested_records(
     assert rows[-1]["post_id"] == 112
 
 
-def test_parquet_with_dotted_fields(store: list[str], tmp_path: Path) -> None:
+def test_parquet_with_dotted_fields(analysis_store: list[str], tmp_path: Path) -> None:
     out = tmp_path / "links.parquet"
     argv = ["export", str(out), "--format", "parquet", "--filter", '{"post_id": 103}']
-    assert main([*argv, "--fields", "url,related.url,lead_image.alt", *store]) == 0
+    assert main([*argv, "--fields", "url,related.url,lead_image.alt", *analysis_store]) == 0
     assert pq.read_table(out).to_pylist() == [
         {
             "url": f"{SITE}the-economy-after-the-aid-freeze/",
@@ -125,36 +121,42 @@ def test_parquet_with_dotted_fields(store: list[str], tmp_path: Path) -> None:
 
 
 def test_no_match_writes_an_empty_file_and_says_so(
-    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
+    analysis_store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "none.jsonl"
-    assert main(["export", str(out), "--format", "jsonl", "--since", "2030-01-01", *store]) == 0
+    assert (
+        main(["export", str(out), "--format", "jsonl", "--since", "2030-01-01", *analysis_store])
+        == 0
+    )
     assert out.read_text() == ""
     assert capsys.readouterr().err == f"no articles match: wrote an empty jsonl file {out}\n"
 
 
 def test_bad_export_input_is_one_line(
-    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
+    analysis_store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     missing = tmp_path / "no" / "such" / "dir.csv"
-    assert main(["export", str(missing), "--format", "csv", *store]) == 2
+    assert main(["export", str(missing), "--format", "csv", *analysis_store]) == 2
     assert capsys.readouterr().err == (
         f"atnews export: error: {missing}: the folder {missing.parent} does not exist; "
         "create it first\n"
     )
     out = tmp_path / "x.csv"
-    assert main(["export", str(out), "--format", "csv", "--filter", '{"$out": "x"}', *store]) == 2
+    assert (
+        main(["export", str(out), "--format", "csv", "--filter", '{"$out": "x"}', *analysis_store])
+        == 2
+    )
     assert capsys.readouterr().err.startswith("atnews export: error: --filter: $out is not allowed")
     assert not out.exists()
 
 
 def test_progress_on_a_terminal_does_not_change_the_file(
-    store: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    analysis_store: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("atnews_scraper.commands.export.progress_enabled", lambda: True)
     out = tmp_path / "progress.csv"
     argv = ["export", str(out), "--format", "csv", "--fields", "post_id", "--until", "2022-09-20"]
-    assert main([*argv, *store]) == 0
+    assert main([*argv, *analysis_store]) == 0
     assert out.read_text(encoding="utf-8") == "post_id\n101\n102\n103\n"
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from analysis_data import cli_args, load_analysis_records
-from pymongo.database import Database
 
 from atnews_scraper import store as store_module
 from atnews_scraper.cli import main
@@ -14,15 +12,11 @@ from atnews_scraper.cli import main
 SITE = "https://www.afghanistantimes.af/"
 
 
-@pytest.fixture
-def store(database: Database) -> list[str]:
-    load_analysis_records(database)
-    return cli_args(database)
-
-
-def test_table_lists_matches_newest_first(store: list[str], capsys: pytest.CaptureFixture) -> None:
+def test_table_lists_matches_newest_first(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
     fields = ["--fields", "post_id,title,tags"]
-    assert main(["query", '{"categories": "Editorial"}', *fields, *store]) == 0
+    assert main(["query", '{"categories": "Editorial"}', *fields, *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "2 articles\n"
         "┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓\n"
@@ -35,11 +29,11 @@ def test_table_lists_matches_newest_first(store: list[str], capsys: pytest.Captu
 
 
 def test_csv_with_iso_date_filter_joins_lists_and_writes_records_as_json(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
     fields = "url,published_at,authors,categories,check_also.url"
     argv = ["query", '{"published_at": {"$lt": "2022-09-21"}}', "--format", "csv"]
-    assert main([*argv, "--fields", fields, *store]) == 0
+    assert main([*argv, "--fields", fields, *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "url,published_at,authors,categories,check_also.url\n"
         f"{SITE}the-economy-after-the-aid-freeze/,2022-09-20T14:05:00+04:30,Jane Doe,Opinions,"
@@ -49,7 +43,7 @@ def test_csv_with_iso_date_filter_joins_lists_and_writes_records_as_json(
         f"{SITE}sco-summit-putin-raisi-xi-samarkand/,2022-09-15T00:00:00+04:30,,Latest,"
         f"{SITE}editorial-girls-education-cannot-wait/\n"
     )
-    argv = ["query", '{"post_id": 105}', "--format", "csv", "--fields", "previous", *store]
+    argv = ["query", '{"post_id": 105}', "--format", "csv", "--fields", "previous", *analysis_store]
     assert main(argv) == 0
     assert capsys.readouterr().out == (
         "previous\n"
@@ -59,10 +53,13 @@ def test_csv_with_iso_date_filter_joins_lists_and_writes_records_as_json(
 
 
 def test_jsonl_sorted_by_title_with_a_list_of_nested_values(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
     argv = ["query", '{"$or": [{"tags": "Women"}, {"authors": "Jane Doe"}]}', "--format", "jsonl"]
-    assert main([*argv, "--fields", "title,authors,related.url", "--sort", "title", *store]) == 0
+    assert (
+        main([*argv, "--fields", "title,authors,related.url", "--sort", "title", *analysis_store])
+        == 0
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines == [
         {
@@ -92,10 +89,10 @@ def test_jsonl_sorted_by_title_with_a_list_of_nested_values(
 
 
 def test_json_with_a_limit_says_how_many_were_left_out(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
     argv = ["query", "{}", "--limit", "2", "--format", "json", "--fields", "post_id,published_at"]
-    assert main([*argv, *store]) == 0
+    assert main([*argv, *analysis_store]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == [
         {"post_id": 112, "published_at": "2022-12-01T12:00:00+04:30"},
@@ -105,9 +102,19 @@ def test_json_with_a_limit_says_how_many_were_left_out(
 
 
 def test_undated_articles_sort_last_and_limit_zero_shows_all(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    argv = ["query", "{}", "--limit", "0", "--format", "csv", "--fields", "post_id", *store]
+    argv = [
+        "query",
+        "{}",
+        "--limit",
+        "0",
+        "--format",
+        "csv",
+        "--fields",
+        "post_id",
+        *analysis_store,
+    ]
     assert main(argv) == 0
     ids = capsys.readouterr().out.split()
     assert ids == [
@@ -116,8 +123,10 @@ def test_undated_articles_sort_last_and_limit_zero_shows_all(
     ]
 
 
-def test_an_empty_result_is_said_plainly(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["query", '{"categories": "Nope"}', *store]) == 0
+def test_an_empty_result_is_said_plainly(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["query", '{"categories": "Nope"}', *analysis_store]) == 0
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "no articles match this filter\n")
 
@@ -139,9 +148,9 @@ def test_an_empty_result_is_said_plainly(store: list[str], capsys: pytest.Captur
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_code_2(
-    store: list[str], capsys: pytest.CaptureFixture, argv: list[str], message: str
+    analysis_store: list[str], capsys: pytest.CaptureFixture, argv: list[str], message: str
 ) -> None:
-    assert main(["query", *argv, *store]) == 2
+    assert main(["query", *argv, *analysis_store]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(message)

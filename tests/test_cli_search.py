@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from analysis_data import cli_args, load_analysis_records
-from pymongo.database import Database
 
 from atnews_scraper.cli import main
 
@@ -14,16 +12,10 @@ SITE = "https://www.afghanistantimes.af/"
 FALLBACK_NOTE = "search: no text index on this server: regex match, ranked by title and body hits\n"
 
 
-@pytest.fixture
-def store(database: Database) -> list[str]:
-    load_analysis_records(database)
-    return cli_args(database)
-
-
 def test_matches_rank_title_hits_and_more_words_first(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["search", "Women EDUCATION", "--format", "jsonl", *store]) == 0
+    assert main(["search", "Women EDUCATION", "--format", "jsonl", *analysis_store]) == 0
     captured = capsys.readouterr()
     assert [json.loads(line) for line in captured.out.splitlines()] == [
         {
@@ -49,9 +41,9 @@ def test_matches_rank_title_hits_and_more_words_first(
 
 
 def test_word_starts_match_longer_words_and_since_limits_dates(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["search", "the economy", "--format", "csv", *store]) == 0
+    assert main(["search", "the economy", "--format", "csv", *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "score,published_at,title,url\n"
         "3,2022-09-20T14:05:00+04:30,The economy after the aid freeze,"
@@ -62,7 +54,7 @@ def test_word_starts_match_longer_words_and_since_limits_dates(
         f"{SITE}editorial-girls-education-cannot-wait/\n"
     )
     argv = ["search", "econom", "--since", "2022-10-01", "--limit", "1", "--format", "csv"]
-    assert main([*argv, *store]) == 0
+    assert main([*argv, *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "score,published_at,title,url\n"
         "1,2022-10-30T07:00:00+04:30,Editorial: Banks need a lifeline,"
@@ -70,19 +62,21 @@ def test_word_starts_match_longer_words_and_since_limits_dates(
     )
 
 
-def test_no_match_is_said_plainly(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["search", "volcano", *store]) == 0
+def test_no_match_is_said_plainly(analysis_store: list[str], capsys: pytest.CaptureFixture) -> None:
+    assert main(["search", "volcano", *analysis_store]) == 0
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "no articles match 'volcano'\n")
 
 
-def test_bad_search_input_is_one_line(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["search", "?!", *store]) == 2
+def test_bad_search_input_is_one_line(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["search", "?!", *analysis_store]) == 2
     assert capsys.readouterr().err == (
         "atnews search: error: search: no words to search for; "
         'write e.g. atnews search "election"\n'
     )
-    assert main(["search", "tax", "--since", "yesterday", *store]) == 2
+    assert main(["search", "tax", "--since", "yesterday", *analysis_store]) == 2
     assert capsys.readouterr().err == (
         "atnews search: error: --since: 'yesterday' is not an ISO 8601 date; "
         "write e.g. 2022-09-01 or 2022-09-01T08:30:00+04:30\n"

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from analysis_data import cli_args, load_analysis_records
+from analysis_data import cli_args
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
@@ -48,12 +48,6 @@ last seen:  2026-11-20T10:00:00+04:30
 """
 
 
-@pytest.fixture
-def store(database: Database) -> list[str]:
-    load_analysis_records(database)
-    return cli_args(database)
-
-
 @pytest.mark.parametrize(
     "key",
     [
@@ -65,16 +59,16 @@ def store(database: Database) -> list[str]:
     ],
 )
 def test_show_by_post_id_url_or_alias_with_revisions(
-    store: list[str], capsys: pytest.CaptureFixture, key: str
+    analysis_store: list[str], capsys: pytest.CaptureFixture, key: str
 ) -> None:
-    assert main(["show", key, *store]) == 0
+    assert main(["show", key, *analysis_store]) == 0
     assert capsys.readouterr().out == BANKS
 
 
 def test_show_an_article_with_byline_and_no_history(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["show", "109", *store]) == 0
+    assert main(["show", "109", *analysis_store]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[:12] == [
         "Earthquake shakes Herat province",
@@ -93,8 +87,10 @@ def test_show_an_article_with_byline_and_no_history(
     assert "revision history (1 version):\n  revision 1 (current): fetched 2026-11-20" in out
 
 
-def test_unknown_article_is_said_plainly(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["show", "999", *store]) == 0
+def test_unknown_article_is_said_plainly(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["show", "999", *analysis_store]) == 0
     assert capsys.readouterr() == ("", "no stored article has the URL or post ID '999'\n")
 
 

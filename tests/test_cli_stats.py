@@ -28,14 +28,10 @@ COVERAGE_TABLE = (
 )
 
 
-@pytest.fixture
-def store(database: Database) -> list[str]:
-    load_analysis_records(database)
-    return cli_args(database)
-
-
-def test_by_month_table_and_coverage(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["stats", *store]) == 0
+def test_by_month_table_and_coverage(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["stats", *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "articles by month\n"
         "┏━━━━━━━━━━━┳━━━━━━━━━━┓\n"
@@ -51,9 +47,9 @@ def test_by_month_table_and_coverage(store: list[str], capsys: pytest.CaptureFix
 
 
 def test_by_author_counts_bylines_when_no_person_is_named(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["stats", "--by", "author", "--format", "json", *store]) == 0
+    assert main(["stats", "--by", "author", "--format", "json", *analysis_store]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["counts"] == [
         {"author": "AT News", "articles": 5},
@@ -72,9 +68,14 @@ def test_by_author_counts_bylines_when_no_person_is_named(
 
 
 def test_by_week_since_a_date_fills_empty_weeks(
-    store: list[str], capsys: pytest.CaptureFixture
+    analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["stats", "--by", "week", "--since", "2022-10-01", "--format", "json", *store]) == 0
+    assert (
+        main(
+            ["stats", "--by", "week", "--since", "2022-10-01", "--format", "json", *analysis_store]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert [(row["week"], row["articles"]) for row in result["counts"]] == [
         ("2022-W39", 1),
@@ -101,10 +102,10 @@ def test_by_week_since_a_date_fills_empty_weeks(
 
 @pytest.mark.parametrize("by", ["day", "category"])
 def test_plot_writes_a_png_that_opens(
-    store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture, by: str
+    analysis_store: list[str], tmp_path: Path, capsys: pytest.CaptureFixture, by: str
 ) -> None:
     chart = tmp_path / f"{by}.png"
-    assert main(["stats", "--by", by, "--plot", str(chart), *store]) == 0
+    assert main(["stats", "--by", by, "--plot", str(chart), *analysis_store]) == 0
     assert capsys.readouterr().err == f"chart written to {chart}\n"
     with Image.open(chart) as image:
         assert (image.format, image.size) == ("PNG", (1000, 560))
