@@ -13,6 +13,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pymongo.database import Database
@@ -75,6 +76,8 @@ class IngestSession:
         self.segment: Segment | None = None
         self.seen: dict[str, str] = {}  # canonical URL -> content hash, this run
         self.users = 0
+        # What a due buffer triggers: a flush here; in a crawl, a write off the reactor thread.
+        self.flush_due: Callable[[], None] = self.flush
 
     # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
 
@@ -134,7 +137,7 @@ class IngestSession:
             self.buffer_since = self.clock()
         self.buffer.append(entry)
         if self.due():
-            self.flush()
+            self.flush_due()
 
     def add_page(self, page: ArticlePage) -> None:
         """A page as the store pipeline hands it over (already validated and deduped)."""
@@ -148,34 +151,59 @@ class IngestSession:
 
     def flush_if_due(self) -> None:
         if self.due():
-            self.flush()
+            self.flush_due()
 
     def flush(self) -> None:
         """Store the buffer; on failure keep it in the journal. Never raises for the store."""
+        batch = self.take_batch()
+        if batch is not None:
+            self.finish_batch(batch, self.write_batch(batch.entries))
+
+    def take_batch(self) -> Batch | None:
+        """The buffered entries and their journal segment, leaving an empty buffer."""
         entries, self.buffer = self.buffer, []
         segment, self.segment = self.segment, None
         if not entries:
             if segment is not None:
                 segment.discard()
-            return
+            return None
+        return Batch(entries, segment)
+
+    def write_batch(self, entries: list[IngestEntry]) -> list[str] | None:
+        """Each entry's outcome, or None when the batch could not be stored.
+
+        Touches only the store, so it may run on another thread, one batch at a time.
+        """
         if self.store is None and self.clock() >= self.retry_at:
             self._connect()
-        outcomes = None
-        if self.store is not None:
-            try:
-                outcomes = self.store.write_safely(entries)
-            except PyMongoError as exc:
-                log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
-                self.store.database.client.close()
-                self.store = None
-                self.retry_at = self.clock() + self.retry_s
-        if segment is not None and outcomes is None:
-            segment.seal()
-        elif segment is not None:
-            segment.discard()
-        for entry, outcome in zip(entries, outcomes or [JOURNALLED] * len(entries), strict=True):
+        if self.store is None:
+            return None
+        try:
+            return self.store.write_safely(entries)
+        except PyMongoError as exc:
+            log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
+            self.store.database.client.close()
+            self.store = None
+            self.retry_at = self.clock() + self.retry_s
+            return None
+
+    def finish_batch(self, batch: Batch, outcomes: list[str] | None) -> None:
+        """Drop the batch's journal segment once stored (else keep it), and count outcomes."""
+        if batch.segment is not None and outcomes is None:
+            batch.segment.seal()
+        elif batch.segment is not None:
+            batch.segment.discard()
+        for entry, outcome in zip(
+            batch.entries, outcomes or [JOURNALLED] * len(batch.entries), strict=True
+        ):
             if entry.kind == ARTICLE:  # a reject was counted when it was rejected
                 self.count(outcome, entry)
+
+
+@dataclass(frozen=True)
+class Batch:
+    entries: list[IngestEntry]
+    segment: Segment | None
 
 
 _SESSIONS: weakref.WeakKeyDictionary[Any, IngestSession] = weakref.WeakKeyDictionary()
