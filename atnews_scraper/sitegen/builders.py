@@ -103,15 +103,7 @@ def default_site() -> SiteSpec:
         share_top=True,
         views=1234,
     )
-    articles = _number([*generated, iran, sco], first_post_id=24100)
-    return SiteSpec(
-        articles=articles,
-        categories=CATEGORIES,
-        tags=tuple(TagSpec(slug, name) for slug, name in corpus.TAGS),
-        authors=AUTHORS,
-        search_words=("kabul",),
-        seed=DEFAULT_SEED,
-    )
+    return _site(_number([*generated, iran, sco], first_post_id=24100), DEFAULT_SEED)
 
 
 def synthetic_site(n_articles: int, seed: int = 1, pages_dir: Path | None = None) -> SiteSpec:
@@ -128,6 +120,11 @@ def synthetic_site(n_articles: int, seed: int = 1, pages_dir: Path | None = None
     end = dt.datetime(2024, 12, 31, 20, 0, tzinfo=KABUL)
     pool = paragraphs_from_pages(pages_dir) if pages_dir is not None else ()
     articles = _number(list(_generate(rng, n_articles, start, end, pool=pool)), first_post_id=1000)
+    return _site(articles, seed)
+
+
+def _site(articles: tuple[ArticleSpec, ...], seed: int) -> SiteSpec:
+    """A site of these articles with the paper's categories, tags and authors."""
     return SiteSpec(
         articles=articles,
         categories=CATEGORIES,
