@@ -10,7 +10,7 @@ import pytest
 from pymongo.database import Database
 
 from atnews_scraper.config import Config, load_config
-from atnews_scraper.ferretdb import EmbeddedServer, ServerInfo
+from atnews_scraper.ferretdb import EmbeddedServer, ServerInfo, free_port
 from atnews_scraper.store import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,8 @@ def ferretdb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     """One real FerretDB server on a free port for the whole session (per xdist worker)."""
     base = tmp_path_factory.mktemp("ferretdb")
     server = EmbeddedServer(base / "db", base / "run", base / "log")
-    info = server.start()
+    # Not the default port: xdist workers starting at once would race for it.
+    info = server.start(port=free_port())
     yield info
     server.stop()
 
