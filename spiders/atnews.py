@@ -207,14 +207,14 @@ class AtnewsSpider(scrapy.Spider):
     ) -> Request | None:
         """A request for an article, unless it was already requested or is stored and fresh."""
         url = self.canonical(href, base)
+        if url in self.scheduled:  # first: most links point at articles already requested
+            if lastmod is not None:
+                self.late_lastmods[url] = lastmod  # a sitemap listed it after a link did
+            return None
         if not self.rules.is_own(url):
             self.count("skipped/offsite")
             return None
         if self.kind(url) not in ARTICLE_KINDS:
-            return None
-        if url in self.scheduled:
-            if lastmod is not None:
-                self.late_lastmods[url] = lastmod  # a sitemap listed it after a link did
             return None
         known = self.plan.known.get(url)
         headers = None
@@ -234,6 +234,7 @@ class AtnewsSpider(scrapy.Spider):
         )
         if request is not None:
             self.scheduled.add(url)
+            self.extractor.queue()
         return request
 
     # --- start: robots.txt, then every discovery source --------------------------------------
@@ -404,15 +405,18 @@ class AtnewsSpider(scrapy.Spider):
         self.count("sitemaps/read")
         self.plan.state.resolve(info["url"])
         depth = info.get("depth", 0)
+        # Built at once, not as Scrapy asks for them: the extraction workers start as soon as
+        # the article requests are counted (CrawlExtractor.queue), before the first page comes.
+        requests = []
         for entry in sitemap.entries:
             if self.too_old(entry.lastmod):
                 self.count("skipped/since")
-                continue
-            if sitemap.is_index:
-                yield from _some(self.child_sitemap_request(entry.loc, entry.lastmod, depth + 1))
+            elif sitemap.is_index:
+                requests.append(self.child_sitemap_request(entry.loc, entry.lastmod, depth + 1))
             else:
-                yield from _some(self.article_request(entry.loc, "sitemap", entry.lastmod))
+                requests.append(self.article_request(entry.loc, "sitemap", entry.lastmod))
         self.remember(response, info.get("lastmod"), sitemap.is_index)
+        yield from (request for request in requests if request is not None)
 
     def child_sitemap_request(
         self, href: str, lastmod: dt.datetime | None, depth: int

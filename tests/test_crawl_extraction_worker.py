@@ -69,3 +69,31 @@ def test_pages_of_a_dead_worker_are_extracted_in_process() -> None:
     records, failed = asyncio.run(run())
     assert records == [page.extract() for page, *_ in pages]
     assert failed is True
+
+
+def test_workers_start_once_more_pages_are_queued_than_the_warmup() -> None:
+    pages = _pages()
+
+    async def run() -> tuple[list[int], ArticleRecord, bool]:
+        extractor = CrawlExtractor(FIXTURE_RULES, workers=1, warmup=2)
+        pool_sizes = []
+        for _ in range(3):
+            extractor.queue()
+            pool_sizes.append(len(extractor._pool))
+        record = await extractor.extract(pages[0][1], pages[0][2], pages[0][3])
+        [worker] = extractor._pool
+        answered_by_worker = worker.peak_mb > 0  # set from the worker's answer
+        extractor.close()
+        return pool_sizes, record, answered_by_worker
+
+    pool_sizes, record, answered_by_worker = asyncio.run(run())
+    assert pool_sizes == [0, 0, 1]
+    assert record == pages[0][0].extract()
+    assert answered_by_worker is True
+
+
+def test_queueing_outside_an_event_loop_leaves_the_start_to_extract() -> None:
+    extractor = CrawlExtractor(FIXTURE_RULES, workers=1, warmup=0)
+    extractor.queue()
+    assert extractor._pool == []
+    assert extractor.queued == 1

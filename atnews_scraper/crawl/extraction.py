@@ -5,8 +5,10 @@ it runs; in a worker process (atnews_scraper/crawl/worker.py) it runs on another
 time as them. Pages are sent to the worker as they arrive, without waiting for its answers (it
 always has the next page queued), over a socket the crawl's event loop reads and writes without
 blocking. Small runs (tests, a daily incremental crawl) never pay the worker's start-up: it starts
-only after WARMUP_ARTICLES pages were extracted in-process. If the worker dies or hangs, its
-pages, and every later one, are extracted in-process.
+once more than WARMUP_ARTICLES article pages are queued (a first crawl's sitemaps queue
+thousands before the first article arrives, so the worker's imports overlap the crawl's own
+start), or were extracted in-process. If the worker dies or hangs, its pages, and every later
+one, are extracted in-process.
 """
 
 from __future__ import annotations
@@ -126,14 +128,16 @@ class ExtractionWorker:
 
 
 class CrawlExtractor:
-    """Extracts the crawl's pages: the first ``warmup`` in-process, the rest in ``workers``
-    worker processes (each page to the one with the fewest waiting), or in-process with none."""
+    """Extracts the crawl's pages in ``workers`` worker processes (each page to the one with the
+    fewest waiting), started once more than ``warmup`` pages were queued or extracted; before
+    that, and with no workers, in-process."""
 
     def __init__(self, rules: UrlRules, workers: int = 1, warmup: int = WARMUP_ARTICLES) -> None:
         self.rules = rules
         self.workers = workers
         self.warmup = warmup
         self.extracted = 0
+        self.queued = 0
         self._pool: list[ExtractionWorker] = []
         self._starting: asyncio.Future[list[None]] | None = None
 
@@ -142,11 +146,33 @@ class CrawlExtractor:
         """The workers' peak resident memory, added up (0 when none ran)."""
         return sum(worker.peak_mb for worker in self._pool)
 
+    def queue(self) -> None:
+        """One more article page will come: past ``warmup`` of them the workers start now, so
+        they are ready by the time the pages arrive."""
+        self.queued += 1
+        if self.queued > self.warmup:
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        if self._starting is not None or self.workers <= 0:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # not on the crawl's event loop: extract() starts them
+            return
+        logger.info(
+            "starting %d extraction worker(s): %d article pages queued, %d extracted",
+            self.workers,
+            self.queued,
+            self.extracted,
+        )
+        self._pool = [ExtractionWorker(self.rules) for _ in range(self.workers)]
+        self._starting = asyncio.gather(*(worker.start() for worker in self._pool))
+
     async def extract(self, html: bytes, url: str, content_type: str | None) -> ArticleRecord:
         self.extracted += 1
-        if self._starting is None and self.workers > 0 and self.extracted > self.warmup:
-            self._pool = [ExtractionWorker(self.rules) for _ in range(self.workers)]
-            self._starting = asyncio.gather(*(worker.start() for worker in self._pool))
+        if self.extracted > self.warmup:
+            self._start_workers()
         if self._starting is not None:
             try:
                 await self._starting
