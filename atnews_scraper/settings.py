@@ -63,14 +63,19 @@ DNS_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~100 KB; sitemaps ask for more
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False
-# A callback yields a handful of items; Scrapy starts CONCURRENT_ITEMS tasks per callback output,
-# so the default (100) costs ~200,000 idle asyncio tasks per 2,000 pages.
-CONCURRENT_ITEMS = 8
-# Extraction worker processes (0: extract in the crawl process); by default one where there is a
-# second core, on which extraction overlaps with downloads and storage. Runs of up to 50 articles
-# never start one. See atnews_scraper/crawl/extraction.py.
+# Scrapy starts CONCURRENT_ITEMS tasks per callback output (the default, 100, costs ~200,000 idle
+# asyncio tasks per 2,000 pages). An article callback yields one item, the pipelines never wait
+# on the database (pipelines/store.py), so one task per output is enough.
+CONCURRENT_ITEMS = 1
+# Extraction worker processes (0: extract in the crawl process): one per core, up to 4, where
+# there are two or more. Extraction is most of a crawl's CPU and the crawl process itself needs
+# about half a core, so on 2 cores two workers keep both busy (bench_crawl: 20% faster than one).
+# They start once more than 50 article pages are queued, so small runs never start them. See
+# atnews_scraper/crawl/extraction.py.
+MAX_EXTRACT_WORKERS = 4
 ATNEWS_EXTRACT_WORKERS = int(
-    os.environ.get("ATNEWS_EXTRACT_WORKERS") or (1 if (os.cpu_count() or 1) > 1 else 0)
+    os.environ.get("ATNEWS_EXTRACT_WORKERS")
+    or (min(os.cpu_count() or 1, MAX_EXTRACT_WORKERS) if (os.cpu_count() or 1) > 1 else 0)
 )
 
 # Nothing listens on a port or writes outside the var dir.
