@@ -67,12 +67,13 @@ COOKIES_ENABLED = False
 # asyncio tasks per 2,000 pages). An article callback yields one item, the pipelines never wait
 # on the database (pipelines/store.py), so one task per output is enough.
 CONCURRENT_ITEMS = 1
-# Extraction worker processes (0: extract in the crawl process): one per core, up to 4, where
-# there are two or more. Extraction is most of a crawl's CPU and the crawl process itself needs
-# about half a core, so on 2 cores two workers keep both busy (bench_crawl: 20% faster than one).
-# They start once more than 50 article pages are queued, so small runs never start them. See
-# atnews_scraper/crawl/extraction.py.
-MAX_EXTRACT_WORKERS = 4
+# Extraction worker processes (0: extract in the crawl process): two where there are two or more
+# cores. Extraction is most of a crawl's CPU and the crawl process itself needs about half a core,
+# so on 2 cores two workers keep both busy (bench_crawl: 20% faster than one). More would help
+# only a --no-polite crawl on a bigger machine (a polite one fetches about a page a second), and
+# each costs about 35 MB: set ATNEWS_EXTRACT_WORKERS there. They start once more than 50 article
+# pages are queued, so small runs never start them. See atnews_scraper/crawl/extraction.py.
+MAX_EXTRACT_WORKERS = 2
 ATNEWS_EXTRACT_WORKERS = int(
     os.environ.get("ATNEWS_EXTRACT_WORKERS")
     or (min(os.cpu_count() or 1, MAX_EXTRACT_WORKERS) if (os.cpu_count() or 1) > 1 else 0)
