@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,9 +13,16 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from atnews_scraper.config import Config
+from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
-from atnews_scraper.ingest.session import CounterStats, IngestSession, session_for_crawler
+from atnews_scraper.ingest.session import (
+    Batch,
+    CounterStats,
+    IngestSession,
+    session_for_crawler,
+)
 from atnews_scraper.items import ArticlePage
+from atnews_scraper.journal import flush_journal, pending_segments
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
@@ -29,14 +37,15 @@ class Clock:
 
 
 class Chain:
-    """The pipelines in settings order, opened on one session."""
+    """The pipelines in settings order, opened on one session (background: batches written on
+    a thread, as in a crawl)."""
 
-    def __init__(self, session: IngestSession) -> None:
+    def __init__(self, session: IngestSession, background: bool = False) -> None:
         self.session = session
         self.pipelines = [
             ValidatePipeline(session),
             DedupePipeline(session),
-            StorePipeline(session),
+            StorePipeline(session, background=background),
         ]
         for pipeline in self.pipelines:
             pipeline.open_spider()
@@ -72,7 +81,11 @@ def chain(config: Config, clock: Clock) -> Iterator[Chain]:
         opened.close()
 
 
-def test_each_item_gets_one_outcome_and_one_stat(chain: Chain, database: Database) -> None:
+@pytest.mark.parametrize("background", [False, True], ids=["synchronous", "background"])
+def test_each_item_gets_one_outcome_and_one_stat(
+    config: Config, database: Database, background: bool
+) -> None:
+    chain = Chain(IngestSession(config, batch_size=3), background=background)
     pages = [make_page(make_record(n)) for n in range(3)]
     again = make_page(make_record(0))
     bad = make_page(make_record(9, post_id="nine"))
@@ -88,9 +101,10 @@ def test_each_item_gets_one_outcome_and_one_stat(chain: Chain, database: Databas
     assert database.articles.count_documents({}) == 3
 
 
-def test_a_second_run_finds_everything_unchanged(config: Config, database: Database) -> None:
+@pytest.mark.parametrize("background", [False, True], ids=["synchronous", "background"])
+def test_a_second_run_finds_everything_unchanged(config: Config, background: bool) -> None:
     for expected in ("new", "unchanged"):
-        chain = Chain(IngestSession(config, batch_size=2))
+        chain = Chain(IngestSession(config, batch_size=2), background=background)
         pages = [make_page(make_record(n), FETCHED_AT + dt.timedelta(days=1)) for n in range(3)]
         for page in pages:
             chain.feed(page)
@@ -211,3 +225,115 @@ def test_values_json_cannot_hold_are_kept_in_the_reject_as_text(
     ]
     assert reject["record"]["tags"] == "{'Kabul'}"
     assert reject["record"]["modified_at"] == "datetime.datetime(2024, 5, 14, 0, 0)"
+
+
+# -- batches written on a thread (BackgroundWriter), as in a crawl -------------------------------
+
+
+class HeldWrites:
+    """The session's batch writes, each held until `released` is set; who wrote and finished."""
+
+    def __init__(self, session: IngestSession, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.released = threading.Event()
+        self.written: list[tuple[int, int]] = []  # (thread, entries) of each write
+        self.finished_on: list[int] = []
+        self.writing = 0
+        self.most_at_once = 0
+        write, finish = session.write_batch, session.finish_batch
+
+        def held_write(entries: list[IngestEntry]) -> list[str] | None:
+            self.written.append((threading.get_ident(), len(entries)))
+            self.writing += 1
+            self.most_at_once = max(self.most_at_once, self.writing)
+            self.released.wait(timeout=30)
+            try:
+                return write(entries)
+            finally:
+                self.writing -= 1
+
+        def finish_batch(batch: Batch, outcomes: list[str] | None) -> None:
+            self.finished_on.append(threading.get_ident())
+            finish(batch, outcomes)
+
+        monkeypatch.setattr(session, "write_batch", held_write)
+        monkeypatch.setattr(session, "finish_batch", finish_batch)
+
+
+def test_the_caller_goes_on_while_a_batch_is_written_and_finishes_it_itself(
+    config: Config, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = IngestSession(config, batch_size=3)
+    chain = Chain(session, background=True)
+    writes = HeldWrites(session, monkeypatch)
+    pages = [make_page(make_record(n)) for n in range(8)]
+    for page in pages[:5]:
+        chain.feed(page)
+    # The first batch is held on the writer thread; the next two items were journalled and
+    # buffered meanwhile.
+    assert [p.outcome for p in pages[:5]] == [None] * 5
+    assert [e.url for e in session.buffer] == [p.record["url"] for p in pages[3:5]]
+    assert database.articles.count_documents({}) == 0
+    writes.released.set()
+    for page in pages[5:]:
+        chain.feed(page)
+    chain.close()
+    assert [p.outcome for p in pages] == ["new"] * 8
+    assert [entries for _thread, entries in writes.written] == [3, 3, 2]
+    writer_threads = {thread for thread, _entries in writes.written[:2]}
+    assert len(writer_threads) == 1
+    assert threading.get_ident() not in writer_threads
+    assert writes.finished_on == [threading.get_ident()] * 3
+    assert database.articles.count_documents({}) == 8
+    assert pending_segments(config.journal_dir) == []
+
+
+def test_one_batch_is_written_at_a_time_and_at_most_two_are_held(
+    config: Config, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = IngestSession(config, batch_size=3)
+    chain = Chain(session, background=True)
+    writes = HeldWrites(session, monkeypatch)
+    release = threading.Timer(0.3, writes.released.set)
+    release.start()
+    buffered = []
+    for n in range(12):
+        chain.feed(make_page(make_record(n)))
+        buffered.append(len(session.buffer))
+    chain.close()
+    release.cancel()
+    # A full buffer waits for the batch in flight instead of growing.
+    assert max(buffered) == 2
+    assert writes.most_at_once == 1
+    assert [entries for _thread, entries in writes.written] == [3, 3, 3, 3]
+    assert chain.stats == {"atnews/articles/new": 12}
+    assert database.articles.count_documents({}) == 12
+
+
+def test_a_write_crashing_on_the_writer_thread_leaves_its_batch_in_the_journal(
+    config: Config,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    session = IngestSession(config, batch_size=2)
+    chain = Chain(session, background=True)
+    write = session.write_batch
+    crashes = [RuntimeError("boom")]
+
+    def crash_once(entries: list[IngestEntry]) -> list[str] | None:
+        if crashes:
+            raise crashes.pop()
+        return write(entries)
+
+    monkeypatch.setattr(session, "write_batch", crash_once)
+    pages = [make_page(make_record(n)) for n in range(4)]
+    for page in pages:
+        chain.feed(page)
+    chain.close()
+    assert [p.outcome for p in pages] == ["journalled"] * 2 + ["new"] * 2
+    assert "store write crashed, 2 record(s) journalled: RuntimeError('boom')" in caplog.messages
+    assert len(pending_segments(config.journal_dir)) == 1
+    assert flush_journal(config, database) == 2
+    assert sorted(a["url"] for a in database.articles.find()) == sorted(
+        p.record["url"] for p in pages
+    )

@@ -1,9 +1,10 @@
 """One crawl's ingestion: the store, the journal and the stats the three pipelines share.
 
 Entries are written ahead to the journal, buffered, and stored in bulk when the buffer reaches
-its size or age bound, and at close. When the database is unreachable or a write fails, the
-batch stays in the journal (outcome "journalled") and the database is tried again after
-RETRY_S; the next run replays the journal before it stores anything new.
+its size or age bound, and at close: here, or on a BackgroundWriter's thread when the session
+has one (atnews_scraper/ingest/background.py). When the database is unreachable or a write
+fails, the batch stays in the journal (outcome "journalled") and the database is tried again
+after RETRY_S; the next run replays the journal before it stores anything new.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
@@ -27,6 +28,9 @@ from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import Segment, replay
 from atnews_scraper.store import connect, resolve_uri
 from atnews_scraper.urls import UrlRules
+
+if TYPE_CHECKING:
+    from atnews_scraper.ingest.background import BackgroundWriter
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +80,8 @@ class IngestSession:
         self.segment: Segment | None = None
         self.seen: dict[str, str] = {}  # canonical URL -> content hash, this run
         self.users = 0
-        # What a due buffer triggers: a flush here; in a crawl, a write off the reactor thread.
-        self.flush_due: Callable[[], None] = self.flush
+        # Writes due batches on a thread of its own; None: they are written here, synchronously.
+        self.writer: BackgroundWriter | None = None
 
     # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
 
@@ -90,6 +94,9 @@ class IngestSession:
         self.users -= 1
         if self.users > 0:
             return
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
         self.flush()
         if self.store is not None:
             self.store.database.client.close()
@@ -136,8 +143,9 @@ class IngestSession:
         if not self.buffer:
             self.buffer_since = self.clock()
         self.buffer.append(entry)
-        if self.due():
-            self.flush_due()
+        if self.writer is not None:
+            self.writer.collect()
+        self.flush_if_due()
 
     def add_page(self, page: ArticlePage) -> None:
         """A page as the store pipeline hands it over (already validated and deduped)."""
@@ -150,11 +158,18 @@ class IngestSession:
         )
 
     def flush_if_due(self) -> None:
-        if self.due():
-            self.flush_due()
+        if not self.due():
+            return
+        if self.writer is not None:
+            self.writer.flush()
+        else:
+            self.flush()
 
     def flush(self) -> None:
-        """Store the buffer; on failure keep it in the journal. Never raises for the store."""
+        """Store the buffer now, on this thread (with a writer, only once it is idle); on
+        failure keep it in the journal. Never raises for the store."""
+        if self.writer is not None:
+            self.writer.wait()
         batch = self.take_batch()
         if batch is not None:
             self.finish_batch(batch, self.write_batch(batch.entries))
