@@ -25,6 +25,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "atnews_scraper.crawl.middleware.BackoffRetryMiddleware": 550,
+    # Last before the download: requests to a host that answered 429 / 503 wait here.
+    "atnews_scraper.crawl.middleware.HostPauseMiddleware": 950,
     # WordPress answers with HTTP redirects, not <meta refresh>; no site needs HTTP auth.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
@@ -44,7 +46,8 @@ ITEM_PIPELINES: dict[str, int] = {
     "pipelines.store.StorePipeline": 300,
 }
 
-# Politeness (`--no-polite` turns the delays and AutoThrottle off).
+# Politeness (`--no-polite` turns the delays, AutoThrottle, Crawl-delay and the back-off pauses
+# without Retry-After off).
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -57,6 +60,13 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider logs each failure once, as a warning
 ATNEWS_RETRY_BACKOFF = 2.0  # first wait before a retry; doubles each time
 ATNEWS_RETRY_AFTER_MAX = 300.0  # the longest Retry-After honoured
+# After a 429 or 503 the whole host pauses: for its Retry-After, or without one (when this is on)
+# for the retry's backoff. See atnews_scraper.crawl.middleware.HostPauseMiddleware.
+ATNEWS_PAUSE_WITHOUT_RETRY_AFTER = True
+# robots.txt Crawl-delay: the least time between two requests, max(DOWNLOAD_DELAY, Crawl-delay),
+# also AutoThrottle's minimum; a Crawl-delay above ATNEWS_CRAWL_DELAY_MAX is capped (a warning).
+ATNEWS_OBEY_CRAWL_DELAY = True
+ATNEWS_CRAWL_DELAY_MAX = 60.0
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_TIMEOUT = 30
 DNS_TIMEOUT = 15

@@ -41,7 +41,7 @@ from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.failures import GONE_STATUSES, UNREACHABLE_KINDS, describe, error_kind
 from atnews_scraper.crawl.feeds import parse_feed
 from atnews_scraper.crawl.listings import parse_listing
-from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT
+from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT, apply_crawl_delay
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.sitemaps import SITEMAP_CANDIDATES, lists_posts, parse_sitemap
@@ -260,6 +260,9 @@ class AtnewsSpider(scrapy.Spider):
         if response.status == 200 and isinstance(response, TextResponse):
             self.robots = Protego.parse(response.text)
             sitemaps = list(self.robots.sitemaps)
+            crawl_delay = self.robots.crawl_delay(self.robots_agent)
+            if crawl_delay is not None:  # before any other request: only robots.txt went out
+                apply_crawl_delay(self.crawler, response.meta["download_slot"], crawl_delay)
         elif response.status >= 500:
             # RFC 9309: a server error on robots.txt means "crawl nothing" until it recovers.
             self.count("errors/robots_unavailable")

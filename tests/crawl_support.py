@@ -35,8 +35,10 @@ class CrawlResult:
         return loaded
 
 
-def run_crawl(config: Config, site_url: str, *args: str, timeout: float = 120) -> CrawlResult:
-    """`atnews crawl --json --no-polite` into the test's database; its exit code and output."""
+def run_crawl(
+    config: Config, site_url: str, *args: str, timeout: float = 120, polite: bool = False
+) -> CrawlResult:
+    """`atnews crawl --json [--no-polite]` into the test's database; its exit code and output."""
     assert config.mongo_uri is not None
     command = [
         sys.executable,
@@ -51,7 +53,7 @@ def run_crawl(config: Config, site_url: str, *args: str, timeout: float = 120) -
         str(config.var_dir),
         "--site-url",
         site_url,
-        "--no-polite",
+        *([] if polite else ["--no-polite"]),
         "--json",
         *args,
     ]

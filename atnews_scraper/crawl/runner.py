@@ -39,7 +39,8 @@ from atnews_scraper.store import connect, resolve_uri
 
 logger = logging.getLogger("atnews.crawl")
 
-# `--no-polite`: for mirrors, replay, tests and benchmarks. robots.txt is still obeyed.
+# `--no-polite`: for mirrors, replay, tests and benchmarks. robots.txt rules are still obeyed (not
+# its Crawl-delay); a host still pauses when a 429 or 503 comes with Retry-After.
 NOT_POLITE = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
@@ -47,6 +48,8 @@ NOT_POLITE = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "ATNEWS_RETRY_BACKOFF": 0.05,
     "ATNEWS_RETRY_AFTER_MAX": 30.0,
+    "ATNEWS_PAUSE_WITHOUT_RETRY_AFTER": False,
+    "ATNEWS_OBEY_CRAWL_DELAY": False,
 }
 ROBOTS_TIMEOUT_S = 20.0  # with one retry, an unreachable site is reported within a minute
 
