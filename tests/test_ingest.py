@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
+import bson
 import pytest
 from pymongo.database import Database
 
+from atnews_scraper.document import record_to_document
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.article_store import ArticleStore, ensure_indexes
 from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
-from atnews_scraper.ingest.validation import check_record
+from atnews_scraper.ingest.validation import MAX_RECORD_BYTES, SafeCopy, check_record
 
 LATER = FETCHED_AT + dt.timedelta(hours=1)
 
@@ -62,6 +65,46 @@ def test_bad_content_gives_reasons() -> None:
 def test_a_body_over_the_bson_limit_is_rejected() -> None:
     checked = check_record(make_record(1, body="word " * 3_400_000))
     assert checked.reasons == ["record: 16.2 MB, over the 16 MB BSON document limit"]
+
+
+def bson_size(record: dict[str, Any]) -> int:
+    """The BSON size of the document a (safe) record is stored as, before storage fields."""
+    return len(bson.encode(record_to_document(record)))  # type: ignore[arg-type]
+
+
+def record_of_bson_size(size: int, body_char: str, tail: str = "") -> dict[str, Any]:
+    """A record whose stored document is exactly `size` bytes of BSON (its body made of
+    body_char, padded with ASCII, then tail), once made safe."""
+    record: dict[str, Any] = dict(make_record(1, body=""))
+    record["body"] = check_record({**record, "body": tail}).record["body"]
+    count, padding = divmod(size - bson_size(record), len(body_char.encode()))
+    record["body"] = body_char * count + "w" * padding + tail
+    return record
+
+
+@pytest.mark.parametrize(
+    ("body_char", "tail"),
+    [("w", ""), ("\u0436", ""), ("\U0001f600", ""), ("\u0436", "\udcff")],
+    ids=["ascii", "cyrillic", "emoji", "repaired-surrogate"],
+)
+def test_the_bson_size_limit_holds_to_the_byte(body_char: str, tail: str) -> None:
+    checked = check_record(record_of_bson_size(MAX_RECORD_BYTES, body_char, tail))
+    assert checked.reasons == []
+    assert bson_size(checked.record) == MAX_RECORD_BYTES
+    over = record_of_bson_size(MAX_RECORD_BYTES + 1, body_char, tail)
+    assert check_record(over).reasons == ["record: 15.9 MB, over the 16 MB BSON document limit"]
+
+
+def test_the_bson_size_bound_is_never_below_the_size() -> None:
+    odd = make_record(2, title="Kabul \udcff \U0001f600", byline=b"AT \xff", authors=["\u0436"] * 3)
+    odd["extraction"]["sources"] = {"$where": "x", "a.b": "\u0436", "k\x00": "y"}
+    for record in (make_record(1), odd, make_record(3, post_id=2**62, images=["x"] * 200)):
+        copy = SafeCopy()
+        size = bson_size(copy.record(record))
+        assert size <= copy.bson_bound <= 4 * size
+    copy = SafeCopy()
+    copy.record(make_record(4, post_id=2**64))
+    assert copy.bson_bound == math.inf  # BSON has no such int: measured (and refused) by bson
 
 
 def test_lone_surrogates_bytes_and_unsafe_keys_are_made_safe() -> None:

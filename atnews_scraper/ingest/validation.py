@@ -8,8 +8,10 @@ containing `.` have those characters replaced by their full-width forms.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import math
 import re
 import types
 from collections.abc import Callable, Mapping
@@ -46,23 +48,24 @@ def check_record(record: Any) -> CheckedRecord:
     """The record made safe, with every reason it cannot be stored (none when it can)."""
     if not isinstance(record, Mapping):
         return CheckedRecord({}, [f"record: expected a mapping, got {type(record).__name__}"])
-    repairs: list[str] = []
-    safe = {str(key): make_safe(value, str(key), repairs) for key, value in record.items()}
+    copy = SafeCopy()
+    safe = copy.record(record)
     reasons = [f"{key}: unexpected field" for key in safe if key not in RECORD_HINTS]
-    for name, hint in RECORD_HINTS.items():
+    for name, check in record_checkers().items():
         if name not in safe:
             reasons.append(f"{name}: missing")
         else:
-            reasons.extend(type_problems(safe[name], hint, name))
+            reasons.extend(check(safe[name], name))
     if not reasons:
         reasons.extend(content_problems(safe))
-    if not reasons:
+    if not reasons and copy.bson_bound > MAX_RECORD_BYTES:
+        # Only a record whose size bound passes the limit is encoded to measure it exactly.
         size = len(bson.encode(record_to_document(safe)))  # type: ignore[arg-type]
         if size > MAX_RECORD_BYTES:
             reasons.append(
                 f"record: {size / 1024 / 1024:.1f} MB, over the 16 MB BSON document limit"
             )
-    return CheckedRecord(safe, reasons, repairs)
+    return CheckedRecord(safe, reasons, copy.repairs)
 
 
 def json_safe(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,46 +74,92 @@ def json_safe(record: Mapping[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def make_safe(value: Any, path: str, repairs: list[str]) -> Any:
-    """A copy of value that BSON and MongoDB accept: valid Unicode, no `$`/`.` in keys."""
-    if isinstance(value, str):
-        return safe_text(value, path, repairs)
-    if isinstance(value, bytes | bytearray):
-        repairs.append(f"{path}: bytes decoded as UTF-8")
-        return bytes(value).decode("utf-8", "replace")
-    if isinstance(value, Mapping):
+# BSON sizes: a document is an int32 length, its elements and a 0 byte; an element is a type
+# byte, its key as a C string (UTF-8 and a 0 byte), and its value: a string is an int32 length,
+# its UTF-8 bytes and a 0 byte; no other value of a record is wider than 8 bytes.
+DOCUMENT_BYTES = 5
+ELEMENT_BYTES = 2
+STRING_BYTES = 5
+SCALAR_BYTES = {type(None): 0, bool: 1, int: 8, float: 8, dt.datetime: 8}
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+class SafeCopy:
+    """A record copied so that BSON and MongoDB accept it (valid Unicode, no `$`/`.` in keys),
+    noting each repair, and adding up on the way an upper bound of its BSON size: string
+    bytes exactly (4 per character where Unicode was repaired), 8 bytes for other values,
+    infinite for a value it cannot size (an int past 64 bits, an unknown type)."""
+
+    def __init__(self) -> None:
+        self.repairs: list[str] = []
+        self.bson_bound: float = DOCUMENT_BYTES
+
+    def record(self, record: Mapping[Any, Any]) -> dict[str, Any]:
+        """The top level: keys are only made strings (a bad key is an unexpected field)."""
+        safe = {}
+        for key, value in record.items():
+            name = str(key)
+            self.bson_bound += ELEMENT_BYTES + 4 * len(name)
+            safe[name] = self.value(value, name)
+        return safe
+
+    def value(self, value: Any, path: str) -> Any:
+        kind = type(value)
+        if kind is str:
+            return self.text(value, path)
+        if kind in SCALAR_BYTES:
+            self.bson_bound += SCALAR_BYTES[kind]
+            if kind is int and not INT64_MIN <= value <= INT64_MAX:
+                self.bson_bound = math.inf
+            return value
+        if isinstance(value, str):
+            return self.text(value, path)
+        if isinstance(value, bytes | bytearray):
+            self.repairs.append(f"{path}: bytes decoded as UTF-8")
+            return self.text(bytes(value).decode("utf-8", "replace"), path)
+        if isinstance(value, Mapping):
+            return self.mapping(value, path)
+        if isinstance(value, list | tuple):
+            self.bson_bound += DOCUMENT_BYTES + len(value) * (ELEMENT_BYTES + len(str(len(value))))
+            return [self.value(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        self.bson_bound = math.inf
+        return value
+
+    def mapping(self, value: Mapping[Any, Any], path: str) -> dict[str, Any]:
         result = {}
+        self.bson_bound += DOCUMENT_BYTES
         for key, item in value.items():
-            name = safe_text(str(key), f"{path} key", repairs)
+            name = self.text(str(key), f"{path} key")  # counted as a string: 3 bytes spare
             escaped = name.translate(KEY_ESCAPES)
             if escaped != name:
-                repairs.append(f"{path}: key {name!r} escaped as {escaped!r}")
-            result[escaped] = make_safe(item, f"{path}.{escaped}", repairs)
+                self.repairs.append(f"{path}: key {name!r} escaped as {escaped!r}")
+                self.bson_bound += 4 * len(escaped)
+            result[escaped] = self.value(item, f"{path}.{escaped}")
         return result
-    if isinstance(value, list | tuple):
-        return [make_safe(item, f"{path}[{i}]", repairs) for i, item in enumerate(value)]
-    return value
 
-
-def safe_text(text: str, path: str, repairs: list[str]) -> str:
-    """The text with lone surrogates (undecodable bytes, broken pairs) replaced by U+FFFD."""
-    if text.isascii():
+    def text(self, text: str, path: str) -> str:
+        """The text with lone surrogates (undecodable bytes, broken pairs) replaced by U+FFFD."""
+        if text.isascii():
+            self.bson_bound += STRING_BYTES + len(text)
+            return text
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError:
+            self.repairs.append(f"{path}: invalid Unicode replaced")
+            # Through UTF-16 so that a well-formed surrogate pair is joined, a lone one lost.
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+            size = 4 * len(text)
+        self.bson_bound += STRING_BYTES + size
         return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        repairs.append(f"{path}: invalid Unicode replaced")
-        # Through UTF-16 so that a well-formed surrogate pair is joined, and only a lone one lost.
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
 
 
 Checker = Callable[[Any, str], list[str]]
 
 
-def type_problems(value: Any, hint: Any, path: str) -> list[str]:
-    """Where value does not match a record type hint (str, int, unions, lists, TypedDicts)."""
-    return checker(hint)(value, path)
+@functools.cache
+def record_checkers() -> dict[str, Checker]:
+    """The checker of each record field, in record order."""
+    return {name: checker(hint) for name, hint in RECORD_HINTS.items()}
 
 
 @functools.cache
