@@ -12,16 +12,30 @@ from pymongo.database import Database
 
 from atnews_scraper.document import record_to_document
 from atnews_scraper.ingest import simhash
-from atnews_scraper.ingest.article_store import ArticleStore, ensure_indexes
+from atnews_scraper.ingest.article_store import (
+    ArticleStore,
+    article_document,
+    ensure_indexes,
+    prepare,
+)
 from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
 from atnews_scraper.ingest.validation import MAX_RECORD_BYTES, SafeCopy, check_record
+from atnews_scraper.ingest.versions import fingerprint
 
 LATER = FETCHED_AT + dt.timedelta(hours=1)
 
 
-def entry(record: Any, fetched_at: dt.datetime = FETCHED_AT) -> IngestEntry:
-    return IngestEntry.from_page(make_page(record, fetched_at), dict(record), record["url"])
+def entry(record: Any, fetched_at: dt.datetime = FETCHED_AT, prepared: bool = False) -> IngestEntry:
+    made = IngestEntry.from_page(make_page(record, fetched_at), dict(record), record["url"])
+    if prepared:  # as the pipelines hand it over; a replayed entry is not
+        prepare(made)
+    return made
+
+
+@pytest.fixture(params=[False, True], ids=["document-made-when-written", "prepared-ahead"])
+def prepared(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
 
 
 @pytest.fixture
@@ -157,12 +171,16 @@ def test_index_creation_is_idempotent(database: Database) -> None:
     assert notes[0].startswith("the server has no text indexes (")
 
 
-def test_new_unchanged_and_updated_versions(store: ArticleStore, database: Database) -> None:
+def test_new_unchanged_and_updated_versions(
+    store: ArticleStore, database: Database, prepared: bool
+) -> None:
     first = make_record(1)
-    assert store.write([entry(first)]) == ["new"]
-    assert store.write([entry(first, LATER)]) == ["unchanged"]
+    assert store.write([entry(first, prepared=prepared)]) == ["new"]
+    assert store.write([entry(first, LATER, prepared=prepared)]) == ["unchanged"]
     changed = make_record(1, body=story(1) + "\n\nA correction.")
-    assert store.write([entry(changed, LATER + dt.timedelta(hours=1))]) == ["updated"]
+    assert store.write([entry(changed, LATER + dt.timedelta(hours=1), prepared=prepared)]) == [
+        "updated"
+    ]
     article = database.articles.find_one({"url": first["url"]})
     assert article is not None
     assert article["revision"] == 2
@@ -176,6 +194,16 @@ def test_new_unchanged_and_updated_versions(store: ArticleStore, database: Datab
     assert database.articles.count_documents({}) == 1
 
 
+def test_a_prepared_entry_has_the_document_and_fingerprint_of_an_unprepared_one() -> None:
+    plain, ready = entry(make_record(1)), entry(make_record(1), prepared=True)
+    assert ready.prepared is not None and plain.prepared is None
+    assert article_document(ready) == article_document(plain)
+    assert ready.prepared.fingerprint == fingerprint(article_document(plain))
+    article_document(ready)["title"] = "Changed"  # a write plans on a copy
+    assert article_document(ready)["title"] == "Story 1"
+    assert "prepared" not in ready.to_json_line().decode()
+
+
 def test_navigation_changes_alone_make_no_revision(store: ArticleStore) -> None:
     store.write([entry(make_record(1))])
     moved = make_record(1, next={"title": "Newer", "url": f"{SITE}newer/"})
@@ -183,17 +211,17 @@ def test_navigation_changes_alone_make_no_revision(store: ArticleStore) -> None:
 
 
 def test_a_slug_change_keeps_one_article_with_the_old_url_as_alias(
-    store: ArticleStore, database: Database
+    store: ArticleStore, database: Database, prepared: bool
 ) -> None:
-    store.write([entry(make_record(1))])
+    store.write([entry(make_record(1), prepared=prepared)])
     renamed = make_record(1, url=f"{SITE}story-one-renamed/")
-    assert store.write([entry(renamed, LATER)]) == ["updated"]
+    assert store.write([entry(renamed, LATER, prepared=prepared)]) == ["updated"]
     articles = list(database.articles.find({}, {"url": 1, "url_aliases": 1, "revision": 1}))
     assert [(a["url"], a["url_aliases"], a["revision"]) for a in articles] == [
         (f"{SITE}story-one-renamed/", [f"{SITE}story-1/"], 1)
     ]
     # The old URL, crawled again, is the same article.
-    assert store.write([entry(make_record(1), LATER)]) == ["unchanged"]
+    assert store.write([entry(make_record(1), LATER, prepared=prepared)]) == ["unchanged"]
 
 
 def test_the_same_body_under_another_url(store: ArticleStore, database: Database) -> None:
@@ -293,12 +321,14 @@ def test_an_alias_found_in_the_same_batch_is_stored(
 
 
 def test_a_change_seen_through_an_alias_keeps_the_article_url(
-    store: ArticleStore, database: Database
+    store: ArticleStore, database: Database, prepared: bool
 ) -> None:
-    store.write([entry(make_record(1))])
-    store.write([entry(make_record(1, url=f"{SITE}story-one-renamed/"), LATER)])
+    store.write([entry(make_record(1), prepared=prepared)])
+    store.write([entry(make_record(1, url=f"{SITE}story-one-renamed/"), LATER, prepared=prepared)])
     old_url_changed = make_record(1, body=story(1) + " Update.")
-    assert store.write([entry(old_url_changed, LATER + dt.timedelta(hours=1))]) == ["updated"]
+    assert store.write(
+        [entry(old_url_changed, LATER + dt.timedelta(hours=1), prepared=prepared)]
+    ) == ["updated"]
     (article,) = database.articles.find()
     assert (article["url"], article["url_aliases"], article["revision"]) == (
         f"{SITE}story-one-renamed/",
@@ -308,16 +338,18 @@ def test_a_change_seen_through_an_alias_keeps_the_article_url(
 
 
 def test_a_url_another_writer_stored_meanwhile_is_not_stored_twice(
-    store: ArticleStore, database: Database
+    store: ArticleStore, database: Database, prepared: bool
 ) -> None:
     other = ArticleStore(database)
     other.open()
-    assert other.write([entry(make_record(1))]) == ["new"]
+    assert other.write([entry(make_record(1), prepared=prepared)]) == ["new"]
     # `store` loaded its key index before: its insert of story 1 meets the unique index.
-    assert store.write([entry(make_record(1)), entry(make_record(2))]) == ["new", "new"]
+    assert store.write(
+        [entry(make_record(1), prepared=prepared), entry(make_record(2), prepared=prepared)]
+    ) == ["new", "new"]
     assert database.articles.count_documents({}) == 2
     assert database.pages.count_documents({}) == 2
-    assert store.write([entry(make_record(1), LATER)]) == ["unchanged"]
+    assert store.write([entry(make_record(1), LATER, prepared=prepared)]) == ["unchanged"]
 
 
 def test_articles_stored_by_other_tools_do_not_stop_the_store(database: Database) -> None:

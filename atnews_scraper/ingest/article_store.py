@@ -23,7 +23,7 @@ from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 from atnews_scraper.document import record_to_document
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.bulk import insert_new
-from atnews_scraper.ingest.entry import REJECT, IngestEntry
+from atnews_scraper.ingest.entry import ARTICLE, REJECT, IngestEntry
 from atnews_scraper.ingest.pages import write_pages
 from atnews_scraper.ingest.versions import REVISIONED_FIELDS, fingerprint
 from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES, REJECTS
@@ -143,7 +143,7 @@ class KeyIndex:
         return best[2] if best else None
 
 
-def known_from_document(document: dict[str, Any]) -> Known:
+def known_from_document(document: dict[str, Any], known_fingerprint: str | None = None) -> Known:
     """What the key index keeps of a stored article (one written by other tools may lack the
     storage fields: it then counts as seen at the epoch, so any fetch is newer)."""
     fetched_at = document.get("fetched_at") or EPOCH
@@ -154,7 +154,7 @@ def known_from_document(document: dict[str, Any]) -> Known:
         post_id=document.get("post_id"),
         content_hash=str(document.get("content_hash") or ""),
         simhash=simhash.from_hex(document.get("simhash") or "0"),
-        fingerprint=fingerprint(document),
+        fingerprint=known_fingerprint or fingerprint(document),
         revision=int(document.get("revision") or 1),
         first_seen_at=document.get("first_seen_at") or fetched_at,
         last_seen_at=document.get("last_seen_at") or fetched_at,
@@ -163,8 +163,42 @@ def known_from_document(document: dict[str, Any]) -> Known:
     )
 
 
+@dataclass(frozen=True)
+class PreparedArticle:
+    """What an entry's article is whatever is stored: its document before the storage fields,
+    and the fingerprint of its revisioned fields (which storage never changes)."""
+
+    document: dict[str, Any]
+    fingerprint: str
+
+
+def prepare(entry: IngestEntry) -> None:
+    """Work out the entry's article document and fingerprint now, on the caller's thread, so
+    that a batch written on the writer thread costs it only planning and the writes. The entry
+    must not change afterwards."""
+    if entry.kind != ARTICLE:
+        return
+    try:
+        document = build_article_document(entry)
+        entry.prepared = PreparedArticle(document, fingerprint(document))
+    except Exception:
+        return  # the write works it out again, and deals with the error as it always did
+
+
 def article_document(entry: IngestEntry) -> dict[str, Any]:
-    """The stored form of an entry's record, with its fetch facts (storage fields added later)."""
+    """The stored form of an entry's record, with its fetch facts (storage fields added later):
+    a copy of the prepared one, or made now."""
+    if entry.prepared is not None:
+        return dict(entry.prepared.document)
+    return build_article_document(entry)
+
+
+def article_fingerprint(entry: IngestEntry, document: dict[str, Any]) -> str:
+    """The fingerprint of the entry's article document (prepared, or of `document`)."""
+    return entry.prepared.fingerprint if entry.prepared is not None else fingerprint(document)
+
+
+def build_article_document(entry: IngestEntry) -> dict[str, Any]:
     document = record_to_document(entry.record)  # type: ignore[arg-type]
     document["url"] = entry.url
     document["simhash"] = simhash.to_hex(simhash.simhash(entry.record["body"]))
@@ -326,14 +360,15 @@ class ArticleStore:
         )
         plan.inserts[new_id] = new
         plan.pages.append(entry)
-        keys.add(known_from_document(new))
+        keys.add(known_from_document(new, article_fingerprint(entry, new)))
 
     def _plan_version(
         self, known: Known, entry: IngestEntry, new: dict[str, Any], plan: BatchPlan
     ) -> str:
         """The entry is a version of a stored article: unchanged, or its next revision."""
         moved = entry.url != known.url and entry.url not in known.aliases  # slug change
-        same = fingerprint(new) == known.fingerprint
+        new_fingerprint = article_fingerprint(entry, new)
+        same = new_fingerprint == known.fingerprint
         stale = entry.fetched_at <= known.fetched_at  # a replayed or out-of-order old fetch
         if not entry.reparse and ((same and not moved) or stale):
             if entry.fetched_at == known.fetched_at and entry.html_z:
@@ -372,7 +407,7 @@ class ArticleStore:
             plan.replaces[known.id] = new
         plan.pages.append(entry)
         keys.remove(known)
-        keys.add(known_from_document(new))
+        keys.add(known_from_document(new, new_fingerprint))
         return UPDATED
 
     @staticmethod

@@ -45,6 +45,9 @@ class IngestEntry:
     entry_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     reparse: bool = False  # a re-extraction of a stored page, not a new fetch
     item: Any = field(default=None, repr=False, compare=False)  # the Scrapy item, not journalled
+    # The article document and fingerprint, worked out ahead on the caller's thread
+    # (article_store.prepare); not journalled: a replay works them out again.
+    prepared: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_page(
@@ -89,7 +92,7 @@ class IngestEntry:
 
 
 JSON_FIELDS = tuple(
-    name for name in IngestEntry.__dataclass_fields__ if name not in ("item", "html_z")
+    name for name in IngestEntry.__dataclass_fields__ if name not in ("item", "html_z", "prepared")
 )
 DATE_FIELDS = ("fetched_at", "sitemap_lastmod")
 

@@ -22,7 +22,7 @@ from pymongo.errors import PyMongoError
 
 from atnews_scraper.config import Config
 from atnews_scraper.errors import AtnewsError
-from atnews_scraper.ingest.article_store import ArticleStore
+from atnews_scraper.ingest.article_store import ArticleStore, prepare
 from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import Segment, replay
@@ -149,7 +149,9 @@ class IngestSession:
 
     def add_page(self, page: ArticlePage) -> None:
         """A page as the store pipeline hands it over (already validated and deduped)."""
-        self.add(IngestEntry.from_page(page, dict(page.record), page.record["url"]))
+        entry = IngestEntry.from_page(page, dict(page.record), page.record["url"])
+        prepare(entry)
+        self.add(entry)
 
     def due(self) -> bool:
         return bool(self.buffer) and (
