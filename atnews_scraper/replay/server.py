@@ -289,6 +289,11 @@ def _not_modified(headers: Message, etag: str, last_modified: str | None) -> boo
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog (socketserver's default is 5). A crawl resuming after a host pause opens
+    # up to 16 connections at once; past the backlog the kernel drops connection attempts, the
+    # client retries after 1 s and a short --timeout turns that into a spurious timeout. Web
+    # servers use hundreds (nginx: 511).
+    request_queue_size = 128
     replay: ReplayServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
