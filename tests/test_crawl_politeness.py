@@ -124,6 +124,8 @@ def test_a_429_with_retry_after_pauses_the_host_and_every_article_is_stored_once
     stored = sorted(d["url"] for d in database["articles"].find({}, {"url": 1}))
     assert stored == sorted(MAIN + path for path in ARTICLES)
     assert result.summary["retry_after_honoured"] == 1
+    assert (result.summary["host_paused"], result.summary["host_paused_seconds"]) == (1, 1.0)
+    assert result.summary["crawl_delay_s"] is None
     host = server.host
     assert f"host {host} paused for 1.0 s (HTTP 429, Retry-After)" in crawl_log(config)
 
@@ -165,6 +167,7 @@ def test_a_polite_crawl_keeps_to_robots_crawl_delay(config: Config, tmp_path: Pa
     assert result.code == 0, result.stderr
     assert len(requests) == 5  # robots.txt, two sitemaps, two articles
     assert min(gaps(requests)) >= 1.5 - TOLERANCE_S
+    assert result.summary["crawl_delay_s"] == 1.5
     assert "robots.txt Crawl-delay 1.5 s: 1.5 s between requests" in crawl_log(config)
 
 
@@ -176,4 +179,5 @@ def test_no_polite_ignores_crawl_delay(config: Config, tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     assert len(requests) == 5
     assert max(gaps(requests)) < 0.5
+    assert result.summary["crawl_delay_s"] is None
     assert "robots.txt Crawl-delay 1.5 s ignored (--no-polite)" in crawl_log(config)

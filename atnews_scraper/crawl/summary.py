@@ -107,6 +107,9 @@ def build_summary(facts: RunFacts, stats: Mapping[str, Any]) -> dict[str, Any]:
         },
         "retries": int(stats.get("retry/count", 0)),
         "retry_after_honoured": int(stats.get("atnews/retry_after_honoured", 0)),
+        "host_paused": int(stats.get("atnews/host_paused", 0)),
+        "host_paused_seconds": float(stats.get("atnews/host_paused_seconds", 0.0)),
+        "crawl_delay_s": stats.get("atnews/crawl_delay"),
         "retried_from_last_run": int(stats.get("atnews/retried_from_last_run", 0)),
         "requests_per_new_article": round(requests / articles["new"], 2)
         if articles["new"]
