@@ -155,17 +155,13 @@ def run_replace_one_per_item(database: Database, count: int) -> float:
 def timed_insert_many(source: Collection, target: Collection) -> float:
     """Seconds to insert_many every document of source into target, FLOOR_BATCH at a time;
     reading them back is not timed."""
+    documents = list(source.find({}).sort("_id", 1))
     seconds = 0.0
-    batch: list[dict[str, Any]] = []
-    cursor = source.find({}).sort("_id", 1).batch_size(FLOOR_BATCH)
-    for document in [*cursor, None]:
-        if document is not None:
-            batch.append(document)
-        if batch and (document is None or len(batch) == FLOOR_BATCH):
-            started = time.perf_counter()
-            target.insert_many(batch, ordered=False)
-            seconds += time.perf_counter() - started
-            batch = []
+    for start in range(0, len(documents), FLOOR_BATCH):
+        batch = documents[start : start + FLOOR_BATCH]
+        started = time.perf_counter()
+        target.insert_many(batch, ordered=False)
+        seconds += time.perf_counter() - started
     return seconds
 
 

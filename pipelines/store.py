@@ -29,7 +29,7 @@ class StorePipeline(SessionPipeline):
         self, session: IngestSession, crawler: Any = None, background: bool = False
     ) -> None:
         super().__init__(session, crawler)
-        self.background = background or crawler is not None
+        self.background = background  # outside a crawl (a crawl always writes on a thread)
 
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
