@@ -67,9 +67,11 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_flush(args: argparse.Namespace) -> int:
-    from atnews_scraper.journal import flush_journal
+    from atnews_scraper.journal import replay_journal
+    from atnews_scraper.store import connect, resolve_uri
 
     config = config_from_args(args)
-    written = flush_journal(config, open_database(config, say=say))
-    say(f"journal flushed: {written} record(s) written")
+    uri = resolve_uri(config, say)
+    result = replay_journal(config, connect(uri, config.db_name), uri)
+    say(f"journal flushed: {result.entries} record(s) written{result.note(config.journal_dir)}")
     return 0
