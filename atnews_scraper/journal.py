@@ -193,7 +193,6 @@ class ReplayResult:
     set_aside: list[Path] = field(default_factory=list)  # where unreadable lines went
     # segments written for other databases, left in place: their target -> how many
     left: dict[JournalTarget, int] = field(default_factory=dict)
-    replayed: list[IngestEntry] = field(default_factory=list)
 
     def note(self, directory: Path) -> str:
         """What was set aside or left, as the tail of a one-line report ("" when nothing)."""
@@ -297,7 +296,6 @@ def replay(directory: Path, store: EntryWriter, target: JournalTarget) -> Replay
         result.segments += 1
         result.entries += len(entries)
         result.skipped_lines += len(lines.bad)
-        result.replayed.extend(entries)
     if result.left:
         log.warning(
             "journal %s: %d segment(s) written for another database left in place (%s)",
@@ -322,6 +320,8 @@ def replay_before_crawl(config: Config, database: Database, uri: str) -> None:
     """The journal replayed before a crawl reads what is stored, so that the articles it holds
     count as known and are not fetched again. A failure here is left to the crawl's own replay
     (its store pipeline tries again, and journals while the database is away)."""
+    if not pending_segments(config.journal_dir):
+        return  # the usual case: no read of the store's keys for nothing
     try:
         result = replay_journal(config, database, uri)
     except (PyMongoError, OSError) as exc:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from pymongo.errors import PyMongoError
+
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.errors import ConfigError, StoreUnavailable
 from atnews_scraper.store import embedded_server, hide_password, open_database
 
 
@@ -72,6 +75,17 @@ def run_flush(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     uri = resolve_uri(config, say)
-    result = replay_journal(config, connect(uri, config.db_name), uri)
+    try:
+        result = replay_journal(config, connect(uri, config.db_name), uri)
+    except PyMongoError as exc:
+        raise StoreUnavailable(
+            f"the database stopped answering during the flush ({str(exc).split(',')[0]}); "
+            "what was not written is still in the journal: run `atnews db flush` again"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the journal in {config.journal_dir} ({exc.strerror}): "
+            "check that it is readable and writable, then run `atnews db flush` again"
+        ) from exc
     say(f"journal flushed: {result.entries} record(s) written{result.note(config.journal_dir)}")
     return 0

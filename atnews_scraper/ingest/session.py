@@ -34,6 +34,7 @@ from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import (
     JournalTarget,
     JournalUnwritable,
+    ReplayResult,
     Segment,
     replay,
     server_hosts,
@@ -131,6 +132,9 @@ class IngestSession:
             store.open()
             self.target = target_of(database, uri)
             result = replay(self.config.journal_dir, store, self.target)
+        except OSError as exc:  # the journal cannot be read: it waits for `atnews db flush`
+            log.error("journal %s not replayed: %s", self.config.journal_dir, exc)
+            result = ReplayResult()
         except (AtnewsError, PyMongoError) as exc:
             if database is not None:
                 database.client.close()
