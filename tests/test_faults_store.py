@@ -9,7 +9,9 @@ import dataclasses
 import datetime as dt
 import os
 import random
+import resource
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,31 +103,91 @@ def fill(directory: Path, leave: int) -> Path:
     return filler
 
 
+@contextlib.contextmanager
+def file_size_limit(limit: int) -> Iterator[None]:
+    """Files this process writes stop at `limit` bytes (EFBIG), as on a full disk: a real
+    refusal by the OS that needs no root. SIGXFSZ is ignored meanwhile, so write() fails."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+@contextlib.contextmanager
+def journal_disk_full(var_dir: Path, how: str) -> Iterator[str]:
+    """A journal that takes about 40 KB more (three of the pages below); the OS's error text."""
+    if how == "tmpfs":
+        with small_tmpfs(var_dir, "1m"):
+            fill(var_dir, leave=40_000)
+            yield "No space left on device"
+    else:
+        with file_size_limit(40_000):
+            yield "File too large"
+
+
+def incompressible_pages(count: int) -> list[ArticlePage]:
+    """Pages that do not compress: about 11 KB of journal each."""
+    return [make_page(make_record(n), html=random.Random(n).randbytes(8000)) for n in range(count)]
+
+
+FULL_DISKS = pytest.mark.parametrize("how", ["tmpfs", "file-size-limit"])
+
+
+@FULL_DISKS
 def test_a_full_journal_disk_stores_what_it_can_and_acknowledges_nothing_else(
-    config: Config, database: Database
+    config: Config, database: Database, how: str
 ) -> None:
-    with small_tmpfs(config.var_dir, "1m"):
-        fill(config.var_dir, leave=40_000)
-        # Pages that do not compress: about 11 KB of journal each.
-        pages = [
-            make_page(make_record(n), html=random.Random(n).randbytes(8000)) for n in range(12)
-        ]
-        failures: list[str] = []
-        session = IngestSession(config, batch_size=5)
-        session.on_journal_failure = failures.append
-        session.open()
+    pages = incompressible_pages(12)
+    failures: list[str] = []
+    session = IngestSession(config, batch_size=5)
+    session.on_journal_failure = failures.append
+    session.open()
+    with journal_disk_full(config.var_dir, how) as error:
         for page in pages:
             session.add_page(page)
         session.close()  # no exception: Segment.discard on a full disk does not raise
-        # The database was there: every record was stored, journalled or not.
-        assert [page.outcome for page in pages] == ["new"] * 12
-        assert stored_urls(config) == urls(*range(12))
         assert pending_segments(config.journal_dir) == []
-        (message,) = failures
-        assert message == (
-            f"cannot write the journal in {config.journal_dir} (No space left on device): "
-            "free space there and run again"
-        )
+    # The database was there: every record was stored, journalled or not.
+    assert [page.outcome for page in pages] == ["new"] * 12
+    assert stored_urls(config) == urls(*range(12))
+    assert failures == [
+        f"cannot write the journal in {config.journal_dir} ({error}): "
+        "free space there and run again"
+    ]
+
+
+@FULL_DISKS
+def test_a_full_journal_disk_with_the_database_away_claims_only_what_the_journal_holds(
+    private_server: EmbeddedServer, tmp_path: Path, how: str
+) -> None:
+    config = private_config(private_server, tmp_path)
+    pages = incompressible_pages(8)
+    session = IngestSession(config, batch_size=5, retry_s=3600)
+    session.open()
+    private_server.stop()
+    with journal_disk_full(config.var_dir, how):
+        for page in pages:
+            session.add_page(page)
+        session.close()
+        (segment,) = pending_segments(config.journal_dir)
+        journal = segment.read_bytes()
+    kept = len(journal.splitlines())
+    # The first lines went into the journal; the disk refused the next, and from then on
+    # nothing is journalled: those records are not stored, and say so.
+    assert 0 < kept < 5
+    assert [page.outcome for page in pages] == ["journalled"] * kept + ["not_stored"] * (8 - kept)
+
+    # Space again (the tmpfs is gone: its segment is put back where it was).
+    config.journal_dir.mkdir(parents=True, exist_ok=True)
+    segment.write_bytes(journal)
+    config = private_config(private_server, tmp_path)
+    assert flush(config) == 0
+    assert stored_urls(config) == urls(*range(kept))
+    assert pending_segments(config.journal_dir) == []
 
 
 @pytest.mark.slow

@@ -242,7 +242,7 @@ class IngestSession:
         try:
             return self.store.write_safely(entries)
         except PyMongoError as exc:
-            log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
+            log.warning("store write failed for a batch of %d record(s): %s", len(entries), exc)
             self.store.database.client.close()
             self.store = None
             self.retry_at = self.clock() + self.retry_s
