@@ -198,7 +198,7 @@ def test_a_crawl_on_a_full_disk_fails_keeps_its_marks_back_and_the_next_run_fetc
         "https://www.afghanistantimes.af" + path.rstrip("/") + "/" for path in article_paths(SITE)
     }
     with small_tmpfs(config.var_dir, "3m"):
-        filler = fill(config.var_dir, leave=30_000)
+        filler = fill(config.var_dir, leave=9_000)
         with ReplayServer(SITE) as site:
             result = run_crawl(config, site.url)
         assert result.code == 1, result.stderr
