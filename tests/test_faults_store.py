@@ -24,6 +24,7 @@ from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
+from atnews_scraper.crawl.known import KnownArticle
 from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.ingest.samples import SITE as SAMPLE_SITE
 from atnews_scraper.ingest.samples import make_page, make_record, story
@@ -324,6 +325,16 @@ def test_edits_after_a_crawl_with_the_clock_ahead_are_stored(config: Config) -> 
     assert (article["revision"], article["body"][-7:]) == (2, "Edited.")
     assert article["fetched_at"] == NOW
     database.client.close()
+
+
+def test_a_fetch_stamped_by_a_clock_ahead_does_not_hide_a_sitemap_change() -> None:
+    # Stored by a crawl whose clock ran two days ahead, with no lastmod or modified date.
+    stored = KnownArticle(make_record(1)["url"], None, NOW + dt.timedelta(days=2), None, None)
+    assert stored.is_stale(NOW)  # the sitemap says it changed now: fetched again
+    assert not stored.is_stale(None)
+    # A fetch stamped in the past still orders as before.
+    fetched_before = dataclasses.replace(stored, fetched_at=NOW - dt.timedelta(hours=1))
+    assert stored.is_stale(NOW) and not fetched_before.is_stale(NOW - dt.timedelta(hours=2))
 
 
 # -- row 15: a crash, and two writers ---------------------------------------------------------
