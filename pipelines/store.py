@@ -1,7 +1,8 @@
 """StorePipeline: articles, revisions and raw pages into MongoDB in bulk, or the journal.
 
-An item's outcome (new, updated, unchanged, duplicate, journalled) is set, and counted, when its
-batch is written: at the size or time bound, and at close.
+An item's outcome (new, updated, unchanged, duplicate, journalled, not_stored) is set, and
+counted, when its batch is written: at the size or time bound, and at close. When the journal
+cannot be written (a full disk), the crawl is stopped with the reason (docs/storage.md).
 
 In a crawl, due batches are written on a thread (BackgroundWriter), so downloads and extraction
 go on while the database answers; a written batch is finished on the reactor thread. Outside a

@@ -131,10 +131,11 @@ class IngestSession:
             store = ArticleStore(database)
             store.open()
             self.target = target_of(database, uri)
-            result = replay(self.config.journal_dir, store, self.target)
-        except OSError as exc:  # the journal cannot be read: it waits for `atnews db flush`
-            log.error("journal %s not replayed: %s", self.config.journal_dir, exc)
-            result = ReplayResult()
+            try:
+                result = replay(self.config.journal_dir, store, self.target)
+            except OSError as exc:  # the journal cannot be read: it waits for `atnews db flush`
+                log.error("journal %s not replayed: %s", self.config.journal_dir, exc)
+                result = ReplayResult()
         except (AtnewsError, PyMongoError) as exc:
             if database is not None:
                 database.client.close()
