@@ -307,6 +307,28 @@ def test_a_journal_is_replayed_only_into_the_database_it_was_written_for(
     assert stored_urls(other) == urls(10)
 
 
+@pytest.mark.slow
+def test_a_crawl_of_another_database_leaves_the_journal_alone(
+    private_server: EmbeddedServer, tmp_path: Path
+) -> None:
+    config = private_config(private_server, tmp_path)
+    journalled_while_down(private_server, config, range(3))
+    config = private_config(private_server, tmp_path)
+    other = dataclasses.replace(config, db_name="other")
+    with ReplayServer(SITE) as site:
+        result = run_crawl(other, site.url)
+    assert result.code == 0, result.stderr
+    warning = (
+        f"journal {config.journal_dir}: 1 segment(s) written for another database left in "
+        "place (faults at mongodb://127.0.0.1)"
+    )
+    assert warning in result.stderr.splitlines()
+    assert not set(urls(0, 1, 2)) & set(stored_urls(other))
+    assert len(pending_segments(config.journal_dir)) == 1
+    assert flush(config) == 0
+    assert stored_urls(config) == urls(0, 1, 2)
+
+
 # -- row 6: clock skew ------------------------------------------------------------------------
 
 
