@@ -444,3 +444,18 @@ def test_a_record_naming_another_article_is_a_version_of_its_own_post(
     assert (by_post[1002]["url"], by_post[1002]["revision"]) == (make_record(2)["url"], 2)
     assert by_post[1002]["url_aliases"] == []
     assert by_post[1002]["body"].endswith("Edited.")
+
+
+def test_a_record_of_a_stored_post_under_the_url_of_an_article_without_one(
+    config: Config, database: Database
+) -> None:
+    no_post = make_record(1, post_id=None)
+    assert store_pages(config, [make_page(no_post), make_page(make_record(2))]) == {
+        "atnews/articles/new": 2
+    }
+    edited = make_record(2, url=no_post["url"], body=story(2) + " Edited.")
+    assert store_pages(config, [make_page(edited, fetched_at=NOW)]) == {
+        "atnews/articles/updated": 1
+    }
+    by_url = {a["url"]: (a["post_id"], a["revision"]) for a in database.articles.find()}
+    assert by_url == {no_post["url"]: (None, 1), make_record(2)["url"]: (1002, 2)}

@@ -338,17 +338,16 @@ class ArticleStore:
         new = article_document(entry)
         post_id = new["post_id"]
         target = keys.by_url.get(entry.url)
+        own = keys.by_post.get(post_id) if post_id is not None else None
         keep_url = False
-        stored_post = keys.by_id[target].post_id if target is not None else None
-        if None not in (post_id, stored_post) and post_id != stored_post:
-            # Another post under this URL (a canonical naming another article): never a
-            # version of the stored one. A version of its own post, if that is stored.
-            own = keys.by_post.get(post_id)
-            if own is None:
-                return self._plan_foreign(entry, keys.by_id[target], post_id, plan)
+        if target is not None and own is not None and own != target:
+            # The URL is another article's (a canonical naming it): a version of its own post,
+            # which keeps its URL.
             target, keep_url = own, True
-        if target is None and post_id is not None:
-            target = keys.by_post.get(post_id)
+        elif target is not None and keys.by_id[target].post_id not in (None, post_id):
+            # Another post under a stored article's URL, its own not stored: never a version.
+            return self._plan_foreign(entry, keys.by_id[target], post_id, plan)
+        target = target if target is not None else own
         if target is not None:
             return self._plan_version(keys.by_id[target], entry, new, plan, keep_url)
         same_body = keys.by_hash.get(new["content_hash"])
