@@ -97,6 +97,11 @@ def host_name(host: str) -> str:
     return host.split(":", 1)[0]
 
 
+def stored_database_id(database: Database) -> str | None:
+    document = database[CRAWL_STATE].find_one({"_id": DATABASE_ID})
+    return str(document["id"]) if document is not None else None
+
+
 def database_id(database: Database) -> str:
     """The database's own id, made on first use: journal lines name it."""
     state = database[CRAWL_STATE]
@@ -314,6 +319,31 @@ def replay_journal(config: Config, database: Database, uri: str | None = None) -
     store.open()
     target = target_of(database, uri or config.mongo_uri)
     return replay(config.journal_dir, store, target)
+
+
+def segment_target(path: Path) -> JournalTarget | None:
+    """The database a segment was written for, from its first readable line (None: unknown)."""
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        for line in handle:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                return read_line(line)[0]
+    return None
+
+
+def waiting_note(directory: Path, target: JournalTarget) -> str | None:
+    """What waits in the journal, for `atnews db status` (None when it is empty)."""
+    segments = pending_segments(directory)
+    if not segments:
+        return None
+    others = [t for t in map(segment_target, segments) if t is not None and not target.accepts(t)]
+    mine = len(segments) - len(others)
+    note = f"journal: {len(segments)} segment(s) in {directory}"
+    if mine:
+        note += f"; {mine} for this database: run `atnews db flush`"
+    if others:
+        names = ", ".join(sorted({t.describe() for t in others}))
+        note += f"; {len(others)} for another database ({names})"
+    return note
 
 
 def replay_before_crawl(config: Config, database: Database, uri: str) -> None:

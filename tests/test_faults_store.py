@@ -52,13 +52,17 @@ def journalled_while_down(server: EmbeddedServer, config: Config, numbers: range
     session.close()
 
 
-def flush(config: Config, db_name: str | None = None) -> int:
+def db_command(config: Config, action: str, db_name: str | None = None) -> int:
     return main(
         [
-            "db", "flush", "--mongo-uri", str(config.mongo_uri), "--db", db_name or config.db_name,
+            "db", action, "--mongo-uri", str(config.mongo_uri), "--db", db_name or config.db_name,
             "--var-dir", str(config.var_dir),
         ]
     )  # fmt: skip
+
+
+def flush(config: Config, db_name: str | None = None) -> int:
+    return db_command(config, "flush", db_name)
 
 
 def store_pages(config: Config, pages: list[ArticlePage]) -> dict[str, int]:
@@ -300,6 +304,15 @@ def test_a_journal_is_replayed_only_into_the_database_it_was_written_for(
     assert stored_urls(other) == urls(10)
     assert stored_urls(config) == []
     assert len(pending_segments(config.journal_dir)) == 1
+    # `db status` says what waits, and for which database.
+    capsys.readouterr()
+    for name, waiting in (
+        ("other", "1 for another database (faults at mongodb://127.0.0.1)"),
+        ("faults", "1 for this database: run `atnews db flush`"),
+    ):
+        assert db_command(config, "status", name) == 0
+        last_line = capsys.readouterr().out.splitlines()[-1]
+        assert last_line == f"journal: 1 segment(s) in {config.journal_dir}; {waiting}"
 
     assert flush(config) == 0
     assert capsys.readouterr().err == "journal flushed: 3 record(s) written\n"

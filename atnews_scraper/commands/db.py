@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.config import Config
 from atnews_scraper.errors import ConfigError, StoreUnavailable
 from atnews_scraper.store import embedded_server, hide_password, open_database
 
@@ -56,6 +58,7 @@ def run_status(args: argparse.Namespace) -> int:
         database = open_database(config)
         print(f"using MONGODB_URI {hide_password(config.mongo_uri)}, database {config.db_name}")
         print(f"articles: {database['articles'].estimated_document_count()}")
+        print_journal(config, database, config.mongo_uri)
         return 0
     info = embedded_server(config).status()
     if info is None:
@@ -66,7 +69,18 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"log: {info.log_file}")
     database = open_database(config)
     print(f"database {config.db_name}: articles {database['articles'].estimated_document_count()}")
+    print_journal(config, database, info.uri)
     return 0
+
+
+def print_journal(config: Config, database: Database, uri: str) -> None:
+    """What waits in the journal, and for which database (nothing when it is empty)."""
+    from atnews_scraper.journal import JournalTarget, server_hosts, stored_database_id, waiting_note
+
+    target = JournalTarget(config.db_name, server_hosts(uri), stored_database_id(database))
+    note = waiting_note(config.journal_dir, target)
+    if note is not None:
+        print(note)
 
 
 def run_flush(args: argparse.Namespace) -> int:
