@@ -1,7 +1,8 @@
 """StorePipeline: articles, revisions and raw pages into MongoDB in bulk, or the journal.
 
-An item's outcome (new, updated, unchanged, duplicate, journalled) is set, and counted, when its
-batch is written: at the size or time bound, and at close.
+An item's outcome (new, updated, unchanged, duplicate, journalled, not_stored) is set, and
+counted, when its batch is written: at the size or time bound, and at close. When the journal
+cannot be written (a full disk), the crawl is stopped with the reason (docs/storage.md).
 
 In a crawl, due batches are written on a thread (BackgroundWriter), so downloads and extraction
 go on while the database answers; a written batch is finished on the reactor thread. Outside a
@@ -37,6 +38,7 @@ class StorePipeline(SessionPipeline):
             from twisted.internet import reactor, task
 
             self.session.writer = BackgroundWriter(self.session, deliver=reactor.callFromThread)
+            self.session.on_journal_failure = self.stop_crawl
             # The time bound holds when items stop arriving too.
             self.timer = task.LoopingCall(self.session.flush_if_due)
             self.timer.start(FLUSH_CHECK_S, now=False)
@@ -57,6 +59,15 @@ class StorePipeline(SessionPipeline):
         while not writer.collect():
             await asyncio.sleep(0.05)
         super().close_spider(spider)
+
+    def stop_crawl(self, reason: str) -> None:
+        """The journal cannot be written: stop fetching (the reason becomes the crawl's finish
+        reason, so the run fails and keeps its discovery marks back)."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticlePage):

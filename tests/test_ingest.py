@@ -343,10 +343,11 @@ def test_a_url_another_writer_stored_meanwhile_is_not_stored_twice(
     other = ArticleStore(database)
     other.open()
     assert other.write([entry(make_record(1), prepared=prepared)]) == ["new"]
-    # `store` loaded its key index before: its insert of story 1 meets the unique index.
+    # `store` loaded its key index before: its insert of story 1 meets the unique index. The
+    # other writer stored it first: here it is unchanged, not new a second time (issue 11).
     assert store.write(
         [entry(make_record(1), prepared=prepared), entry(make_record(2), prepared=prepared)]
-    ) == ["new", "new"]
+    ) == ["unchanged", "new"]
     assert database.articles.count_documents({}) == 2
     assert database.pages.count_documents({}) == 2
     assert store.write([entry(make_record(1), LATER, prepared=prepared)]) == ["unchanged"]

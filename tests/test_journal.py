@@ -18,7 +18,13 @@ from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.ingest.background import BackgroundWriter
 from atnews_scraper.ingest.samples import make_page, make_record
 from atnews_scraper.ingest.session import IngestSession
-from atnews_scraper.journal import Segment, flush_journal, pending_segments
+from atnews_scraper.journal import (
+    JournalTarget,
+    Segment,
+    flush_journal,
+    pending_segments,
+    server_hosts,
+)
 from atnews_scraper.store import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +92,9 @@ def test_the_next_run_replays_the_journal_before_it_stores(
 def test_a_segment_held_by_a_live_writer_is_not_replayed(config: Config) -> None:
     from atnews_scraper.ingest.entry import IngestEntry
 
-    segment = Segment(config.journal_dir)
+    segment = Segment(
+        config.journal_dir, JournalTarget(config.db_name, server_hosts(config.mongo_uri))
+    )
     record = make_record(1)
     segment.append(IngestEntry.from_page(make_page(record), dict(record), record["url"]))
     database = connect(str(config.mongo_uri), config.db_name)

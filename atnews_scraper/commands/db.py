@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.config import Config
+from atnews_scraper.errors import ConfigError, StoreUnavailable
 from atnews_scraper.store import embedded_server, hide_password, open_database
 
 
@@ -53,6 +58,7 @@ def run_status(args: argparse.Namespace) -> int:
         database = open_database(config)
         print(f"using MONGODB_URI {hide_password(config.mongo_uri)}, database {config.db_name}")
         print(f"articles: {database['articles'].estimated_document_count()}")
+        print_journal(config, database, config.mongo_uri)
         return 0
     info = embedded_server(config).status()
     if info is None:
@@ -63,13 +69,37 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"log: {info.log_file}")
     database = open_database(config)
     print(f"database {config.db_name}: articles {database['articles'].estimated_document_count()}")
+    print_journal(config, database, info.uri)
     return 0
 
 
+def print_journal(config: Config, database: Database, uri: str) -> None:
+    """What waits in the journal, and for which database (nothing when it is empty)."""
+    from atnews_scraper.journal import JournalTarget, server_hosts, stored_database_id, waiting_note
+
+    target = JournalTarget(config.db_name, server_hosts(uri), stored_database_id(database))
+    note = waiting_note(config.journal_dir, target)
+    if note is not None:
+        print(note)
+
+
 def run_flush(args: argparse.Namespace) -> int:
-    from atnews_scraper.journal import flush_journal
+    from atnews_scraper.journal import replay_journal
+    from atnews_scraper.store import connect, resolve_uri
 
     config = config_from_args(args)
-    written = flush_journal(config, open_database(config, say=say))
-    say(f"journal flushed: {written} record(s) written")
+    uri = resolve_uri(config, say)
+    try:
+        result = replay_journal(config, connect(uri, config.db_name), uri)
+    except PyMongoError as exc:
+        raise StoreUnavailable(
+            f"the database stopped answering during the flush ({str(exc).split(',')[0]}); "
+            "what was not written is still in the journal: run `atnews db flush` again"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the journal in {config.journal_dir} ({exc.strerror}): "
+            "check that it is readable and writable, then run `atnews db flush` again"
+        ) from exc
+    say(f"journal flushed: {result.entries} record(s) written{result.note(config.journal_dir)}")
     return 0

@@ -34,8 +34,12 @@ class KnownArticle:
 
     def is_stale(self, lastmod: dt.datetime | None) -> bool:
         """True when a sitemap lastmod says the page changed after the stored version: later
-        than the lastmod it was stored with, else than its own modified date, else its fetch."""
-        reference = self.sitemap_lastmod or self.modified_at or self.fetched_at
+        than the lastmod it was stored with, else than its own modified date, else its fetch.
+        A fetch time in the future (our clock ran ahead when it was stamped) orders nothing."""
+        reference = self.sitemap_lastmod or self.modified_at
+        if reference is None and self.fetched_at is not None:
+            fetched_at = _aware(self.fetched_at)
+            reference = fetched_at if fetched_at <= dt.datetime.now(dt.UTC) else None
         return lastmod is not None and (reference is None or lastmod > _aware(reference))
 
     def conditional_headers(self) -> dict[str, str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,37 @@ class ShortItemLogFormatter(LogFormatter):
         return {**result, "args": {**result["args"], "item": short_item(item)}}  # type: ignore[dict-item]
 
 
+class LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file. When the disk refuses it (full), it says so once on stderr, in
+    one line, and stops: never a "Logging error" traceback per record (issue 11)."""
+
+    broken = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.broken:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+            return
+        self.broken = True
+        print(
+            f"atnews: cannot write the log file {self.baseFilename} ({error.strerror}); "
+            "it stops here",
+            file=sys.stderr,
+        )
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            super().flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            super().close()
+
+
 class _OwnInfo(logging.Filter):
     """On the terminal: progress lines, and warnings from anyone."""
 
@@ -53,7 +86,7 @@ def setup_logging(log_file: Path, terminal: logging.Handler | None) -> logging.H
 
     Returns the file handler (the caller removes it when the run ends)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = LogFile(
         log_file, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))

@@ -35,6 +35,7 @@ from atnews_scraper.crawl.summary import (
     summary_text,
 )
 from atnews_scraper.errors import EXIT_UNAVAILABLE, AtnewsError
+from atnews_scraper.journal import replay_before_crawl
 from atnews_scraper.store import connect, resolve_uri
 
 logger = logging.getLogger("atnews.crawl")
@@ -133,6 +134,7 @@ def run_crawl(
     with CrawlLock(lock_path(config)):
         uri = resolve_uri(config, tell)
         database = connect(uri, config.db_name)
+        replay_before_crawl(config, database, uri)  # issue 11: what it stores counts as known
         plan = CrawlPlan(options, load_known(database), load_state(database))
         log_file = options.log_file or config.log_dir / "crawl.log"
         terminal, progress = _terminal_handler()

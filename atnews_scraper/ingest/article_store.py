@@ -8,6 +8,7 @@ the same entries (the journal after a crash) leaves the store as it was. docs/st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
@@ -239,6 +240,9 @@ class BatchPlan:
     touches: dict[Any, dt.datetime] = field(default_factory=dict)
     pages: list[IngestEntry] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    # The stored article each entry was planned against, in entry order (None: a reject).
+    article_of: list[Any] = field(default_factory=list)
+    current: Any = None
 
 
 class ArticleStore:
@@ -280,14 +284,20 @@ class ArticleStore:
                 self.load_keys()
             plan = BatchPlan()
             try:
-                outcomes = [self._plan(entry, plan) for entry in entries]
+                outcomes = [self._plan_one(entry, plan) for entry in entries]
                 first_plan = self.planned or outcomes
                 self.planned = outcomes
                 self._send(plan)
-            except ConcurrentWrite:
+            except ConcurrentWrite as exc:
                 self.keys = None
                 if attempt:
                     raise
+                # Entries planned against an article another writer stored first were not
+                # written: the retry's outcome is theirs (not "new" a second time).
+                self.planned = [
+                    UNCHANGED if article in exc.taken else outcome
+                    for outcome, article in zip(outcomes, plan.article_of, strict=True)
+                ]
                 continue
             except BaseException:
                 self.keys = None  # planned changes may not all be stored: re-read before next use
@@ -311,6 +321,12 @@ class ArticleStore:
         retried = [outcome for entry in entries for outcome in self.write_safely([entry])]
         return merge_outcomes(planned, retried)
 
+    def _plan_one(self, entry: IngestEntry, plan: BatchPlan) -> str:
+        plan.current = None
+        outcome = self._plan(entry, plan)
+        plan.article_of.append(plan.current)
+        return outcome
+
     def _plan(self, entry: IngestEntry, plan: BatchPlan) -> str:
         keys = self.keys
         assert keys is not None
@@ -322,13 +338,22 @@ class ArticleStore:
         new = article_document(entry)
         post_id = new["post_id"]
         target = keys.by_url.get(entry.url)
-        if target is None and post_id is not None:
-            target = keys.by_post.get(post_id)
+        own = keys.by_post.get(post_id) if post_id is not None else None
+        keep_url = False
+        if target is not None and own is not None and own != target:
+            # The URL is another article's (a canonical naming it): a version of its own post,
+            # which keeps its URL.
+            target, keep_url = own, True
+        elif target is not None and keys.by_id[target].post_id not in (None, post_id):
+            # Another post under a stored article's URL, its own not stored: never a version.
+            return self._plan_foreign(entry, keys.by_id[target], post_id, plan)
+        target = target if target is not None else own
         if target is not None:
-            return self._plan_version(keys.by_id[target], entry, new, plan)
+            return self._plan_version(keys.by_id[target], entry, new, plan, keep_url)
         same_body = keys.by_hash.get(new["content_hash"])
         if same_body is not None:
             original = keys.by_id[same_body]
+            plan.current = original.id
             if post_id is None or original.post_id in (None, post_id):
                 pending = plan.inserts.get(original.id) or plan.replaces.get(original.id)
                 if pending is not None:
@@ -347,6 +372,7 @@ class ArticleStore:
         keys = self.keys
         assert keys is not None
         new_id = ObjectId()
+        plan.current = new_id
         near = keys.near_duplicate(simhash.from_hex(new["simhash"]))
         new.update(
             _id=new_id,
@@ -362,15 +388,38 @@ class ArticleStore:
         plan.pages.append(entry)
         keys.add(known_from_document(new, article_fingerprint(entry, new)))
 
+    def _plan_foreign(self, entry: IngestEntry, known: Known, post_id: int, plan: BatchPlan) -> str:
+        """A record of post `post_id` under the URL of another stored post: kept as a reject
+        under its fetch URL (with its page, unless that URL is a stored article's)."""
+        reason = (
+            f"post_id: {post_id}, but the article stored at {known.url} is post "
+            f"{known.post_id}: not a version of it (the page's canonical URL names another "
+            "article)"
+        )
+        log.warning("not stored as %s: %s", entry.url, reason)
+        reject = dataclasses.replace(
+            entry, kind=REJECT, url=entry.fetch_url, reasons=[reason], prepared=None
+        )
+        plan.rejects.append(reject_document(reject))
+        if reject.html_z and self.keys is not None and reject.url not in self.keys.by_url:
+            plan.pages.append(reject)
+        return REJECTED
+
     def _plan_version(
-        self, known: Known, entry: IngestEntry, new: dict[str, Any], plan: BatchPlan
+        self,
+        known: Known,
+        entry: IngestEntry,
+        new: dict[str, Any],
+        plan: BatchPlan,
+        keep_url: bool = False,
     ) -> str:
-        """The entry is a version of a stored article: unchanged, or its next revision."""
-        moved = entry.url != known.url and entry.url not in known.aliases  # slug change
+        """The entry is a version of a stored article: unchanged, or its next revision.
+        keep_url: the entry's URL is another article's, so the stored one keeps its URL."""
+        plan.current = known.id
+        moved = not keep_url and entry.url != known.url and entry.url not in known.aliases
         new_fingerprint = article_fingerprint(entry, new)
         same = new_fingerprint == known.fingerprint
-        stale = entry.fetched_at <= known.fetched_at  # a replayed or out-of-order old fetch
-        if not entry.reparse and ((same and not moved) or stale):
+        if not entry.reparse and ((same and not moved) or is_stale(entry, known)):
             if entry.fetched_at == known.fetched_at and entry.html_z:
                 # The stored version's own fetch again: a replay of a batch whose article was
                 # written and whose page may not have been. Writing the page again is a no-op.
@@ -388,8 +437,10 @@ class ArticleStore:
         new.update(
             _id=known.id,
             revision=known.revision + (0 if same else 1),
-            first_seen_at=known.first_seen_at,
-            last_seen_at=max(entry.fetched_at, known.last_seen_at),
+            first_seen_at=min(known.first_seen_at, entry.fetched_at),
+            last_seen_at=entry.fetched_at
+            if in_future(known.last_seen_at)
+            else max(entry.fetched_at, known.last_seen_at),
             fetched_at=entry.fetched_at,
             url_aliases=[url for url in aliases if url != new["url"]],
             duplicate_of=known.duplicate_of,
@@ -445,9 +496,26 @@ class ArticleStore:
         attempt(lambda: insert_new(self.database[REJECTS], plan.rejects))
         if taken:
             # Another writer stored one of these URLs or post IDs since the index was loaded.
-            raise ConcurrentWrite(f"{len(taken)} article key(s) were stored by another writer")
+            inserted = list(plan.inserts)
+            raise ConcurrentWrite(
+                f"{len(taken)} article key(s) were stored by another writer",
+                frozenset(inserted[index] for index in taken),
+            )
         if refusals:
             raise refusals[0]
+
+
+def in_future(moment: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """True for a stamp later than now: written by a clock that ran ahead."""
+    return moment > (now or dt.datetime.now(dt.UTC))
+
+
+def is_stale(entry: IngestEntry, known: Known) -> bool:
+    """True when the entry was fetched no later than the stored version (a replayed or
+    out-of-order old fetch), so that it must not replace it. A stored fetch time in the future
+    orders nothing (its clock ran ahead): every fetch made since counts as newer, and its own
+    time replaces the bad stamp."""
+    return entry.fetched_at <= known.fetched_at and not in_future(known.fetched_at)
 
 
 def merge_outcomes(first: list[str], retried: list[str]) -> list[str]:
@@ -476,10 +544,12 @@ def article_updates(plan: BatchPlan) -> list[ReplaceOne[Any] | UpdateOne]:
 
 
 class ConcurrentWrite(OperationFailure):
-    """A key the index did not know was taken: re-read the index and write again."""
+    """A key the index did not know was taken: re-read the index and write again.
+    `taken`: the ids of the planned inserts that were refused."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, taken: frozenset[Any] = frozenset()) -> None:
         super().__init__(message)
+        self.taken = taken
 
 
 def unstorable(entry: IngestEntry, error: Exception) -> IngestEntry:

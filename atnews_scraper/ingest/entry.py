@@ -82,8 +82,12 @@ class IngestEntry:
         return b'{"html_z":"' + page + b'",' + fields[1:] + b"\n"
 
     @classmethod
-    def from_json(cls, line: str) -> IngestEntry:
-        data = json.loads(line)
+    def from_json(cls, line: str | bytes) -> IngestEntry:
+        return cls.from_json_data(json.loads(line))
+
+    @classmethod
+    def from_json_data(cls, data: dict[str, Any]) -> IngestEntry:
+        """An entry from its journal line, parsed."""
         data["html_z"] = base64.b64decode(data["html_z"])
         for name in DATE_FIELDS:
             if data[name] is not None:

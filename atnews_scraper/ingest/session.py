@@ -5,10 +5,16 @@ its size or age bound, and at close: here, or on a BackgroundWriter's thread whe
 has one (atnews_scraper/ingest/background.py). When the database is unreachable or a write
 fails, the batch stays in the journal (outcome "journalled") and the database is tried again
 after RETRY_S; the next run replays the journal before it stores anything new.
+
+When the journal itself cannot be written (a full disk), entries are still buffered and stored,
+but an entry is acknowledged only by the database: one whose batch then fails too is
+"not_stored", never "journalled". The session says so once (`on_journal_failure`: a crawl
+stops, and keeps its discovery marks back so that the next run fetches again).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 import weakref
@@ -25,7 +31,15 @@ from atnews_scraper.errors import AtnewsError
 from atnews_scraper.ingest.article_store import ArticleStore, prepare
 from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
 from atnews_scraper.items import ArticlePage
-from atnews_scraper.journal import Segment, replay
+from atnews_scraper.journal import (
+    JournalTarget,
+    JournalUnwritable,
+    ReplayResult,
+    Segment,
+    replay,
+    server_hosts,
+    target_of,
+)
 from atnews_scraper.store import connect, resolve_uri
 from atnews_scraper.urls import UrlRules
 
@@ -40,6 +54,8 @@ RETRY_S = 10.0
 CONNECT_TIMEOUT_MS = 2000
 STAT_PREFIX = "atnews/articles/"
 JOURNALLED = "journalled"
+NOT_STORED = "not_stored"  # neither journalled (the disk refused it) nor stored
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class Stats(Protocol):
@@ -82,6 +98,10 @@ class IngestSession:
         self.users = 0
         # Writes due batches on a thread of its own; None: they are written here, synchronously.
         self.writer: BackgroundWriter | None = None
+        # The database journal lines are written for: its id is learnt on connecting.
+        self.target = JournalTarget(config.db_name, server_hosts(config.mongo_uri))
+        self.journal_failure: str | None = None  # why the journal cannot be written, once it fails
+        self.on_journal_failure: Callable[[str], object] | None = None
 
     # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
 
@@ -110,7 +130,12 @@ class IngestSession:
             database = connect(uri, self.config.db_name, timeout_ms=CONNECT_TIMEOUT_MS)
             store = ArticleStore(database)
             store.open()
-            result = replay(self.config.journal_dir, store)
+            self.target = target_of(database, uri)
+            try:
+                result = replay(self.config.journal_dir, store, self.target)
+            except OSError as exc:  # the journal cannot be read: it waits for `atnews db flush`
+                log.error("journal %s not replayed: %s", self.config.journal_dir, exc)
+                result = ReplayResult()
         except (AtnewsError, PyMongoError) as exc:
             if database is not None:
                 database.client.close()
@@ -137,15 +162,35 @@ class IngestSession:
 
     def add(self, entry: IngestEntry) -> None:
         """Journal the entry, buffer it, and store the buffer when it is due."""
-        if self.segment is None:
-            self.segment = Segment(self.config.journal_dir)
-        self.segment.append(entry)
+        if self.journal_failure is None:
+            try:
+                if self.segment is None:
+                    self.segment = Segment(self.config.journal_dir, self.target)
+                self.segment.append(entry)
+            except JournalUnwritable as exc:
+                self.journal_failed(exc)
         if not self.buffer:
             self.buffer_since = self.clock()
         self.buffer.append(entry)
         if self.writer is not None:
             self.writer.collect()
         self.flush_if_due()
+
+    def journal_failed(self, error: OSError) -> None:
+        """From now on entries are only buffered: say so once, and stop a crawl."""
+        advice = (
+            "free space there and run again"
+            if error.errno in DISK_FULL
+            else "check that it is writable and run again"
+        )
+        self.journal_failure = (
+            f"cannot write the journal in {self.config.journal_dir} ({error.strerror}): {advice}"
+        )
+        log.error(
+            "%s; what is not stored now is fetched again by the next run", self.journal_failure
+        )
+        if self.on_journal_failure is not None:
+            self.on_journal_failure(self.journal_failure)
 
     def add_page(self, page: ArticlePage) -> None:
         """A page as the store pipeline hands it over (already validated and deduped)."""
@@ -184,7 +229,7 @@ class IngestSession:
             if segment is not None:
                 segment.discard()
             return None
-        return Batch(entries, segment)
+        return Batch(entries, segment, segment.count if segment is not None else 0)
 
     def write_batch(self, entries: list[IngestEntry]) -> list[str] | None:
         """Each entry's outcome, or None when the batch could not be stored.
@@ -198,21 +243,25 @@ class IngestSession:
         try:
             return self.store.write_safely(entries)
         except PyMongoError as exc:
-            log.warning("store write failed, %d record(s) journalled: %s", len(entries), exc)
+            log.warning("store write failed for a batch of %d record(s): %s", len(entries), exc)
             self.store.database.client.close()
             self.store = None
             self.retry_at = self.clock() + self.retry_s
             return None
 
     def finish_batch(self, batch: Batch, outcomes: list[str] | None) -> None:
-        """Drop the batch's journal segment once stored (else keep it), and count outcomes."""
+        """Drop the batch's journal segment once stored (else keep it), and count outcomes.
+        Never raises: a segment on a full disk is dropped or kept as well as the disk allows."""
         if batch.segment is not None and outcomes is None:
             batch.segment.seal()
         elif batch.segment is not None:
             batch.segment.discard()
-        for entry, outcome in zip(
-            batch.entries, outcomes or [JOURNALLED] * len(batch.entries), strict=True
-        ):
+        if outcomes is None:
+            # Only the journalled entries (the first ones: the journal fails for good) wait
+            # in the journal; the others were never acknowledged.
+            unjournalled = len(batch.entries) - batch.journalled
+            outcomes = [JOURNALLED] * batch.journalled + [NOT_STORED] * unjournalled
+        for entry, outcome in zip(batch.entries, outcomes, strict=True):
             if entry.kind == ARTICLE:  # a reject was counted when it was rejected
                 self.count(outcome, entry)
 
@@ -221,6 +270,7 @@ class IngestSession:
 class Batch:
     entries: list[IngestEntry]
     segment: Segment | None
+    journalled: int = 0  # how many of the entries (the first ones) the segment holds
 
 
 _SESSIONS: weakref.WeakKeyDictionary[Any, IngestSession] = weakref.WeakKeyDictionary()
