@@ -287,6 +287,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if source != "sahifa":  # the theme's rules did not give the body: a redesign shows here
         warnings.add("generic-fallback")
     credits = split_credits(paragraphs)
+    warnings.update(credits.warnings)
     fields.offer("body", "\n\n".join(credits.paragraphs), source)
     fields.offer("byline", credits.byline, source)
     fields.offer("dateline", credits.dateline, source)
