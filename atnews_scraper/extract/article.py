@@ -7,7 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +24,6 @@ from atnews_scraper.extract.generic import (
     without_link_lines,
 )
 from atnews_scraper.extract.language import detect_language
-from atnews_scraper.extract.sahifa import SahifaPage, image_source, is_decoration, post_tree
 from atnews_scraper.extract.structured import Structured, read_structured
 from atnews_scraper.extract.text import (
     clean_line,
@@ -36,6 +35,8 @@ from atnews_scraper.extract.text import (
     text_paragraphs,
     word_count,
 )
+from atnews_scraper.extract.themes import Theme, recognise_theme
+from atnews_scraper.extract.themes.base import image_source, is_decoration
 from atnews_scraper.extract.wordpress import WordPressMarkup, read_wordpress
 from atnews_scraper.record import ArticleRecord, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
@@ -97,10 +98,16 @@ def extract_article(
     *,
     rules: UrlRules | None = None,
     content_type: str | None = None,
+    category_names: Mapping[str, str] | None = None,
 ) -> ArticleRecord:
     """The record of one article page. Raises ExtractionError only for input that cannot be a
-    page at all (empty, binary); anything else gives a record, with warnings when in doubt."""
-    return _extract(load_page(html, content_type), url, rules or UrlRules(), use_theme=True)
+    page at all (empty, binary); anything else gives a record, with warnings when in doubt.
+
+    `category_names` maps category slugs to display names the crawl has seen elsewhere
+    (listings, breadcrumbs, feeds, menus): a category the page names only in its classes
+    (`category-nation`) gets its name from it, else is stored as the slug."""
+    page = load_page(html, content_type)
+    return _extract(page, url, rules or UrlRules(), use_theme=True, names=category_names)
 
 
 def extract_without_theme(
@@ -108,7 +115,7 @@ def extract_without_theme(
 ) -> ArticleRecord:
     """The record the generic path gives when the theme rules are switched off: what a redesign
     would get. For measuring the fallback (benchmarks/eval_extraction.py)."""
-    return _extract(load_page(html), url, rules or UrlRules(), use_theme=False)
+    return _extract(load_page(html), url, rules or UrlRules(), use_theme=False, names=None)
 
 
 @dataclass
@@ -117,17 +124,24 @@ class _Evidence:
 
     page: Page
     data: Structured
-    theme: SahifaPage | None  # None: not the site's theme
+    theme: Theme | None  # None: no theme plug-in recognised the page
     wordpress: WordPressMarkup | None  # WordPress core markup, read on non-theme pages only
     generic: GenericPage  # trafilatura, run lazily
     rules: UrlRules
     url: str | None  # as passed in
     base: str  # the record URL: base of relative links
+    category_names: Mapping[str, str]  # slug -> display name, known from elsewhere
 
 
-def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> ArticleRecord:
+def _extract(
+    page: Page,
+    url: str | None,
+    rules: UrlRules,
+    use_theme: bool,
+    names: Mapping[str, str] | None,
+) -> ArticleRecord:
     data = read_structured(page.tree)
-    theme = SahifaPage.find(page) if use_theme else None
+    theme = recognise_theme(page) if use_theme else None
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
@@ -140,9 +154,10 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
         rules=rules,
         url=url,
         base=record_url,
+        category_names=names or {},
     )
     if theme is not None:
-        method = "sahifa"
+        method = theme.name
     elif data.article_type:
         method = "structured"
     else:
@@ -227,7 +242,7 @@ def web_url(rules: UrlRules, value: str | None, base: str | None) -> str | None:
 def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("title", ev.theme.title(), "sahifa")
+        fields.offer("title", ev.theme.title(), ev.theme.name)
     fields.offer("title", data.headline, "json-ld")
     site_name = data.meta.get("og:site_name")
     headings = _headings(ev) if ev.theme is None else []
@@ -269,11 +284,14 @@ def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | 
 
 
 def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    paragraphs: list[str] = ev.theme.paragraphs() if ev.theme is not None else []
-    source = "sahifa"
+    theme = ev.theme
+    paragraphs: list[str] = theme.paragraphs() if theme is not None else []
+    source = theme.name if theme is not None else ""
     if not paragraphs:
         # On a theme page only the post itself is read: never the sidebar's text.
-        generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
+        generic = (
+            ev.generic if theme is None else GenericPage(theme.post_tree(ev.page.tree), ev.base)
+        )
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
         if generic.failed:
@@ -284,7 +302,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if not paragraphs and "not-html" in ev.page.warnings:
         paragraphs = text_paragraphs(ev.page.html)
         source = "derived"
-    if source != "sahifa":  # the theme's rules did not give the body: a redesign shows here
+    if theme is None or source != theme.name:  # the theme's rules did not give the body
         warnings.add("generic-fallback")
     credits = split_credits(paragraphs)
     warnings.update(credits.warnings)
@@ -304,7 +322,7 @@ def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
 def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("wp_author", ev.theme.wp_author(), "sahifa")
+        fields.offer("wp_author", ev.theme.wp_author(), ev.theme.name)
     if ev.wordpress is not None:
         fields.offer("wp_author", ev.wordpress.author, "wordpress")
     fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
@@ -327,7 +345,7 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         (data.meta.get("article:published_time"), "meta"),
     ]
     if theme is not None:
-        candidates += [(theme.updated_date(), "sahifa"), (theme.tie_date(), "sahifa")]
+        candidates += [(text, theme.name) for text in theme.dates()]
     else:
         candidates.append((data.meta.get("og:published_time"), "og"))
         candidates += [(data.meta.get(name), "meta") for name in _DATE_META]
@@ -379,9 +397,12 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
 def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("categories", ev.theme.categories(), "sahifa")
-        fields.offer("tags", ev.theme.tags(), "sahifa")
-        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), "sahifa")
+        categories, unnamed = _theme_categories(ev.theme, ev.category_names)
+        if unnamed:
+            warnings.add("category-slug")
+        fields.offer("categories", categories, ev.theme.name)
+        fields.offer("tags", ev.theme.tags(), ev.theme.name)
+        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), ev.theme.name)
     fields.offer("categories", data.sections, "json-ld")
     fields.offer("tags", data.keywords, "json-ld")
     fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
@@ -399,6 +420,26 @@ def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     # sidebar's tag cloud.
 
 
+def _theme_categories(theme: Theme, known: Mapping[str, str]) -> tuple[list[str], bool]:
+    """The categories the theme shows, then those named only in the post's classes: named from
+    the page's own category links (breadcrumb included), else from `known`, else the slug
+    (True: some category is stored as its slug)."""
+    shown = theme.categories()
+    names = [c.name for c in shown]
+    if not shown and not theme.category_slugs():
+        return names, False
+    local = {c.slug: c.name for c in (*shown, *theme.category_links()) if c.slug}
+    unnamed = False
+    for slug in theme.category_slugs():
+        if any(c.slug == slug for c in shown):
+            continue
+        name = local.get(slug) or known.get(slug)
+        unnamed = unnamed or name is None
+        if (name or slug) not in names:
+            names.append(name or slug)
+    return names, unnamed
+
+
 def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     theme = ev.theme
     if theme is None:
@@ -406,17 +447,17 @@ def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     check = theme.check_also()
     check_url = _absolute(ev, check["url"]) if check is not None else None
     if check is not None and check_url:
-        fields.offer("check_also", {**check, "url": check_url}, "sahifa")
+        fields.offer("check_also", {**check, "url": check_url}, theme.name)
     related: list[Link] = []
     for link in theme.related():
         url = _absolute(ev, link["url"])
         if url and url not in (r["url"] for r in related):
             related.append({"title": link["title"], "url": url})
-    fields.offer("related", related, "sahifa")
+    fields.offer("related", related, theme.name)
     for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
         url = _absolute(ev, neighbour["url"]) if neighbour is not None else None
         if neighbour is not None and url:
-            fields.offer(name, {**neighbour, "url": url}, "sahifa")
+            fields.offer(name, {**neighbour, "url": url}, theme.name)
 
 
 def _absolute(ev: _Evidence, url: str) -> str | None:
@@ -436,8 +477,8 @@ def _images(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         lead_url = _absolute(ev, lead["url"]) if lead is not None else None
         if lead is not None and lead_url:
             image: Image = {"url": lead_url, "alt": lead["alt"]}
-            fields.offer("lead_image", image, "sahifa")
-        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), "sahifa")
+            fields.offer("lead_image", image, ev.theme.name)
+        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), ev.theme.name)
     for url, source in ((ev.data.meta.get("og:image"), "og"), (ev.data.image, "json-ld")):
         absolute = _absolute(ev, url) if url else None
         if absolute:
@@ -458,7 +499,7 @@ def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
 
 def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if ev.theme is not None:
-        fields.offer("post_id", ev.theme.post_id(), "sahifa")
+        fields.offer("post_id", ev.theme.post_id(), ev.theme.name)
     if ev.wordpress is not None:
         fields.offer("post_id", ev.wordpress.post_id, "wordpress")
     fields.offer("post_id", _shortlink_id(ev.data.shortlink), "meta")
