@@ -36,9 +36,13 @@ from atnews_scraper.extract.text import (
     word_count,
 )
 from atnews_scraper.extract.themes import Theme, recognise_theme
-from atnews_scraper.extract.themes.base import image_source, is_decoration
-from atnews_scraper.extract.wordpress import WordPressMarkup, read_wordpress
-from atnews_scraper.record import ArticleRecord, Image, Link
+from atnews_scraper.extract.themes.base import (
+    image_source,
+    is_decoration,
+    is_related_heading,
+)
+from atnews_scraper.extract.wordpress import WordPressMarkup, page_category_names, read_wordpress
+from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 EXTRACTOR_VERSION = "1.0.0"
@@ -294,6 +298,7 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         )
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
+        paragraphs = [p for p in paragraphs if not is_related_heading(p)]
         if generic.failed:
             warnings.add("trafilatura-failed")
         source = "trafilatura"
@@ -313,9 +318,12 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
 
 
 def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
-    """trafilatura often keeps the page's headline as the first paragraph: not body text."""
-    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
-        return paragraphs[1:]
+    """trafilatura often keeps the page's headline as one of the first paragraphs, after a
+    category label or two: neither is body text."""
+    folded = title.casefold() if title else None
+    for index, paragraph in enumerate(paragraphs[:3]):
+        if paragraph.casefold() == folded:
+            return paragraphs[index + 1 :]
     return paragraphs
 
 
@@ -397,7 +405,7 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
 def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        categories, unnamed = _theme_categories(ev.theme, ev.category_names)
+        categories, unnamed = _theme_categories(ev, ev.theme)
         if unnamed:
             warnings.add("category-slug")
         fields.offer("categories", categories, ev.theme.name)
@@ -406,34 +414,46 @@ def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     fields.offer("categories", data.sections, "json-ld")
     fields.offer("tags", data.keywords, "json-ld")
     fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
-    crumbs = fields.get("breadcrumbs", [])
-    if len(crumbs) >= 3:
-        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+    _category_from_breadcrumbs(fields)
     if ev.theme is not None:
         return
     fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
     fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
     if ev.wordpress is not None:
-        fields.offer("categories", ev.wordpress.categories, "wordpress")
+        offered = fields.offer("categories", ev.wordpress.categories, "wordpress")
+        if offered and ev.wordpress.unnamed_category:
+            warnings.add("category-slug")
         fields.offer("tags", ev.wordpress.tags, "wordpress")
+        fields.offer("breadcrumbs", ev.wordpress.breadcrumbs, "wordpress")
+        _category_from_breadcrumbs(fields)
     # trafilatura's own categories and tags are not used: on a page without any it reports a
     # sidebar's tag cloud.
 
 
-def _theme_categories(theme: Theme, known: Mapping[str, str]) -> tuple[list[str], bool]:
+def _category_from_breadcrumbs(fields: _Fields) -> None:
+    """ "Home / Nation / Title": the crumb before the title, when nothing else named one."""
+    crumbs = fields.get("breadcrumbs", [])
+    if len(crumbs) >= 3:
+        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+
+
+def _theme_categories(ev: _Evidence, theme: Theme) -> tuple[list[str], bool]:
     """The categories the theme shows, then those named only in the post's classes: named from
-    the page's own category links (breadcrumb included), else from `known`, else the slug
-    (True: some category is stored as its slug)."""
+    the theme's own category links (the breadcrumb), else any category link on the page (menus,
+    widgets), else `category_names`, else the slug (True: some category is stored as a slug)."""
     shown = theme.categories()
     names = [c.name for c in shown]
-    if not shown and not theme.category_slugs():
+    extra = [s for s in theme.category_slugs() if not any(c.slug == s for c in shown)]
+    if not extra:
         return names, False
-    local = {c.slug: c.name for c in (*shown, *theme.category_links()) if c.slug}
+    local = {c.slug: c.name for c in reversed(theme.category_links()) if c.slug}
+    on_page: dict[str, str] | None = None
     unnamed = False
-    for slug in theme.category_slugs():
-        if any(c.slug == slug for c in shown):
-            continue
-        name = local.get(slug) or known.get(slug)
+    for slug in extra:
+        name = local.get(slug)
+        if name is None:
+            on_page = page_category_names(ev.page.tree) if on_page is None else on_page
+            name = on_page.get(slug) or ev.category_names.get(slug)
         unnamed = unnamed or name is None
         if (name or slug) not in names:
             names.append(name or slug)
@@ -443,21 +463,40 @@ def _theme_categories(theme: Theme, known: Mapping[str, str]) -> tuple[list[str]
 def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     theme = ev.theme
     if theme is None:
+        if ev.wordpress is not None:
+            _wordpress_links(fields, ev, ev.wordpress)
         return
     check = theme.check_also()
     check_url = _absolute(ev, check["url"]) if check is not None else None
     if check is not None and check_url:
         fields.offer("check_also", {**check, "url": check_url}, theme.name)
-    related: list[Link] = []
-    for link in theme.related():
-        url = _absolute(ev, link["url"])
-        if url and url not in (r["url"] for r in related):
-            related.append({"title": link["title"], "url": url})
-    fields.offer("related", related, theme.name)
+    fields.offer("related", _related(ev, theme.related()), theme.name)
     for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
         url = _absolute(ev, neighbour["url"]) if neighbour is not None else None
         if neighbour is not None and url:
             fields.offer(name, {**neighbour, "url": url}, theme.name)
+
+
+def _wordpress_links(fields: _Fields, ev: _Evidence, found: WordPressMarkup) -> None:
+    """Related-posts plugins and a "Check Also" box on a page no theme recognised."""
+    related: list[Link] = [{"title": title, "url": url} for title, url in found.related]
+    fields.offer("related", _related(ev, related), "wordpress")
+    if found.check_also is not None:
+        title, href, excerpt = found.check_also
+        url = _absolute(ev, href)
+        if url:
+            check: CheckAlso = {"title": title, "url": url, "excerpt": excerpt}
+            fields.offer("check_also", check, "wordpress")
+
+
+def _related(ev: _Evidence, links: list[Link]) -> list[Link]:
+    """Absolute URLs, the first link to each."""
+    related: list[Link] = []
+    for link in links:
+        url = _absolute(ev, link["url"])
+        if url and url not in (r["url"] for r in related):
+            related.append({"title": link["title"], "url": url})
+    return related
 
 
 def _absolute(ev: _Evidence, url: str) -> str | None:

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement, fromstring
 from atnews_scraper.extract.blocks import Blocks, read_blocks
 from atnews_scraper.extract.document import Page
 from atnews_scraper.extract.text import clean_line
+from atnews_scraper.extract.wordpress import category_slug
 from atnews_scraper.record import CheckAlso, Image, Link
 
 # Related-posts plugins print these inside the post's body (YARPP, Jetpack, plain "Related").
@@ -36,7 +37,6 @@ _RELATED_HEADING = re.compile(
 _HEADING_TAGS = ("p", "h2", "h3", "h4", "h5", "h6")
 _HEADLINE_CLASSES = frozenset({"jp-relatedposts-headline", "yarpp-related-headline"})
 _CATEGORY_CLASS = re.compile(r"^category-(?P<slug>[\w%-]+)$")
-_CATEGORY_HREF = re.compile(r"/category/(?:[^/?#]+/)*(?P<slug>[^/?#]+)/?(?:[?#]|$)")
 _AD_CLASS = re.compile(r"^(?:e3lan|stream-item)")
 
 
@@ -298,13 +298,13 @@ def _is_related_start(tag: Tag) -> bool:
         return True
     if tag.name not in _HEADING_TAGS or len(tag.contents) > 3:
         return False
-    return bool(_RELATED_HEADING.match(clean_line(tag.get_text())))
+    text = tag.get_text()
+    return len(text) < 40 and is_related_heading(clean_line(text))
 
 
-def category_slug(href: str | None) -> str | None:
-    """ "/category/nation/" -> "nation" (the last segment of a nested category path)."""
-    match = _CATEGORY_HREF.search(href or "")
-    return match.group("slug") if match else None
+def is_related_heading(text: str) -> bool:
+    """ "Related posts:", "Also read" ...: the heading of a list of links to other posts."""
+    return bool(_RELATED_HEADING.match(text))
 
 
 def image_source(img: Tag) -> str | None:
