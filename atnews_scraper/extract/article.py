@@ -45,7 +45,7 @@ from atnews_scraper.extract.wordpress import WordPressMarkup, page_category_name
 from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:•·]\s+([^-|–—•·]{2,60})$")
 _SEPARATOR = re.compile(r"^\s+[-|–—:•·/]\s")
