@@ -103,13 +103,13 @@ class JannahTheme(Theme):
         return [t for t in (clean_line(c.get_text()) for c in parts) if t]
 
     def check_also(self) -> CheckAlso | None:
-        found = first_link(self.marks.get("widget-single-post-item"))
+        """Jannah's box has the post's title link and date, no excerpt."""
         item = self.marks.get("widget-single-post-item")
-        title = item.find(class_="post-title") if item is not None else None
-        href = title.get("href") if title is not None else None
-        if title is None or not isinstance(href, str):
-            return None if found is None else {"title": found[0], "url": found[1], "excerpt": None}
-        return {"title": clean_line(title.get_text()), "url": href, "excerpt": None}
+        link = item.find("a", class_="post-title") if item is not None else None
+        href = link.get("href") if link is not None else None
+        if link is None or not isinstance(href, str):
+            return None
+        return {"title": clean_line(link.get_text()), "url": href, "excerpt": None}
 
     def related(self) -> list[Link]:
         links = self.related_in_body()
