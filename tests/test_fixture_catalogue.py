@@ -373,15 +373,15 @@ def test_expected_fields_match_the_page(name: str) -> None:
     if crumbs:
         breadcrumbs = [norm(t.get_text()) for t in crumbs.select("a, span.current")]
     assert expected["breadcrumbs"] == breadcrumbs
-    shown = soup.select(".post-meta .post-cats a, .entry-header .post-cat-wrap a")
-    cats = [norm(a.get_text()) for a in shown]
+    shown_links = soup.select(".post-meta .post-cats a, .entry-header .post-cat-wrap a")
+    cats = [norm(a.get_text()) for a in shown_links]
     if cats:  # then the categories named only in the article's classes
         post = one(soup, "#the-post")
         assert post is not None
         links = [(CATEGORY_SLUG.search(attr(a, "href")), a) for a in soup.find_all("a")]
         slugs = {m.group(1): a for m, a in reversed(links) if m}
         shown_slugs = {
-            m.group(1) for m in (CATEGORY_SLUG.search(attr(a, "href")) for a in shown) if m
+            m.group(1) for m in (CATEGORY_SLUG.search(attr(a, "href")) for a in shown_links) if m
         }
         for slug in (
             c.removeprefix("category-") for c in classes(post) if c.startswith("category-")
