@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-EXTRACTION_METHODS = ("sahifa", "structured", "generic")
+EXTRACTION_METHODS = ("sahifa", "jannah", "structured", "generic")
 DatePrecision = Literal["datetime", "date"]
 
 

@@ -50,7 +50,7 @@ from atnews_scraper.extract.text import (
             ["MAZAR-I-SHARIF: Text."],
             None,
             [],
-            "Mazar-I-Sharif",
+            "Mazar-i-Sharif",
         ),
         (["New Delhi: Text."], ["New Delhi: Text."], None, [], "New Delhi"),
         (["AT News", "By Jane Doe", "Text."], ["Text."], "AT News", ["Jane Doe"], None),

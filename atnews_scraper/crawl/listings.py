@@ -7,16 +7,18 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-# Sahifa's archive boxes first; then the headline links of other layouts (home blocks, the
-# older theme). The first selector that finds anything wins, so sidebars are not listed.
+from atnews_scraper.extract.themes import THEMES
+
+# Each theme plug-in's archive boxes first (atnews_scraper/extract/themes/: Sahifa, Jannah);
+# then the headline links of other layouts (home blocks, the older theme). The first selector
+# that finds anything wins, so sidebars are not listed.
 ARTICLE_LINK_SELECTORS = (
-    "article.item-list .post-box-title a::attr(href)",
-    ".post-listing .post-box-title a::attr(href)",
+    *(selector for theme in THEMES for selector in theme.listing.article_links),
     ".post-box-title a::attr(href), .post-title a::attr(href)",
     "article h2 a::attr(href), article h3 a::attr(href)",
 )
 NEXT_PAGE_SELECTORS = (
-    "#tie-next-page a::attr(href)",
+    *(selector for theme in THEMES for selector in theme.listing.next_page),
     "link[rel=next]::attr(href)",
     ".pagination a.next::attr(href)",
 )

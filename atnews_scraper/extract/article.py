@@ -7,7 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +24,6 @@ from atnews_scraper.extract.generic import (
     without_link_lines,
 )
 from atnews_scraper.extract.language import detect_language
-from atnews_scraper.extract.sahifa import SahifaPage, image_source, is_decoration, post_tree
 from atnews_scraper.extract.structured import Structured, read_structured
 from atnews_scraper.extract.text import (
     clean_line,
@@ -36,11 +35,17 @@ from atnews_scraper.extract.text import (
     text_paragraphs,
     word_count,
 )
-from atnews_scraper.extract.wordpress import WordPressMarkup, read_wordpress
-from atnews_scraper.record import ArticleRecord, Image, Link
+from atnews_scraper.extract.themes import Theme, recognise_theme
+from atnews_scraper.extract.themes.base import (
+    image_source,
+    is_decoration,
+    is_related_heading,
+)
+from atnews_scraper.extract.wordpress import WordPressMarkup, page_category_names, read_wordpress
+from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:•·]\s+([^-|–—•·]{2,60})$")
 _SEPARATOR = re.compile(r"^\s+[-|–—:•·/]\s")
@@ -97,10 +102,16 @@ def extract_article(
     *,
     rules: UrlRules | None = None,
     content_type: str | None = None,
+    category_names: Mapping[str, str] | None = None,
 ) -> ArticleRecord:
     """The record of one article page. Raises ExtractionError only for input that cannot be a
-    page at all (empty, binary); anything else gives a record, with warnings when in doubt."""
-    return _extract(load_page(html, content_type), url, rules or UrlRules(), use_theme=True)
+    page at all (empty, binary); anything else gives a record, with warnings when in doubt.
+
+    `category_names` maps category slugs to display names the crawl has seen elsewhere
+    (listings, breadcrumbs, feeds, menus): a category the page names only in its classes
+    (`category-nation`) gets its name from it, else is stored as the slug."""
+    page = load_page(html, content_type)
+    return _extract(page, url, rules or UrlRules(), use_theme=True, names=category_names)
 
 
 def extract_without_theme(
@@ -108,7 +119,7 @@ def extract_without_theme(
 ) -> ArticleRecord:
     """The record the generic path gives when the theme rules are switched off: what a redesign
     would get. For measuring the fallback (benchmarks/eval_extraction.py)."""
-    return _extract(load_page(html), url, rules or UrlRules(), use_theme=False)
+    return _extract(load_page(html), url, rules or UrlRules(), use_theme=False, names=None)
 
 
 @dataclass
@@ -117,17 +128,24 @@ class _Evidence:
 
     page: Page
     data: Structured
-    theme: SahifaPage | None  # None: not the site's theme
+    theme: Theme | None  # None: no theme plug-in recognised the page
     wordpress: WordPressMarkup | None  # WordPress core markup, read on non-theme pages only
     generic: GenericPage  # trafilatura, run lazily
     rules: UrlRules
     url: str | None  # as passed in
     base: str  # the record URL: base of relative links
+    category_names: Mapping[str, str]  # slug -> display name, known from elsewhere
 
 
-def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> ArticleRecord:
+def _extract(
+    page: Page,
+    url: str | None,
+    rules: UrlRules,
+    use_theme: bool,
+    names: Mapping[str, str] | None,
+) -> ArticleRecord:
     data = read_structured(page.tree)
-    theme = SahifaPage.find(page) if use_theme else None
+    theme = recognise_theme(page) if use_theme else None
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
@@ -140,9 +158,10 @@ def _extract(page: Page, url: str | None, rules: UrlRules, use_theme: bool) -> A
         rules=rules,
         url=url,
         base=record_url,
+        category_names=names or {},
     )
     if theme is not None:
-        method = "sahifa"
+        method = theme.name
     elif data.article_type:
         method = "structured"
     else:
@@ -227,7 +246,7 @@ def web_url(rules: UrlRules, value: str | None, base: str | None) -> str | None:
 def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("title", ev.theme.title(), "sahifa")
+        fields.offer("title", ev.theme.title(), ev.theme.name)
     fields.offer("title", data.headline, "json-ld")
     site_name = data.meta.get("og:site_name")
     headings = _headings(ev) if ev.theme is None else []
@@ -269,13 +288,17 @@ def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | 
 
 
 def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    paragraphs: list[str] = ev.theme.paragraphs() if ev.theme is not None else []
-    source = "sahifa"
+    theme = ev.theme
+    paragraphs: list[str] = theme.paragraphs() if theme is not None else []
+    source = theme.name if theme is not None else ""
     if not paragraphs:
         # On a theme page only the post itself is read: never the sidebar's text.
-        generic = ev.generic if ev.theme is None else GenericPage(post_tree(ev.page.tree), ev.base)
+        generic = (
+            ev.generic if theme is None else GenericPage(theme.post_tree(ev.page.tree), ev.base)
+        )
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
+        paragraphs = [p for p in paragraphs if not is_related_heading(p)]
         if generic.failed:
             warnings.add("trafilatura-failed")
         source = "trafilatura"
@@ -284,9 +307,10 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if not paragraphs and "not-html" in ev.page.warnings:
         paragraphs = text_paragraphs(ev.page.html)
         source = "derived"
-    if source != "sahifa":  # the theme's rules did not give the body: a redesign shows here
+    if theme is None or source != theme.name:  # the theme's rules did not give the body
         warnings.add("generic-fallback")
     credits = split_credits(paragraphs)
+    warnings.update(credits.warnings)
     fields.offer("body", "\n\n".join(credits.paragraphs), source)
     fields.offer("byline", credits.byline, source)
     fields.offer("dateline", credits.dateline, source)
@@ -294,16 +318,19 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
 
 
 def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
-    """trafilatura often keeps the page's headline as the first paragraph: not body text."""
-    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
-        return paragraphs[1:]
+    """trafilatura often keeps the page's headline as one of the first paragraphs, after a
+    category label or two: neither is body text."""
+    folded = title.casefold() if title else None
+    for index, paragraph in enumerate(paragraphs[:3]):
+        if paragraph.casefold() == folded:
+            return paragraphs[index + 1 :]
     return paragraphs
 
 
 def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("wp_author", ev.theme.wp_author(), "sahifa")
+        fields.offer("wp_author", ev.theme.wp_author(), ev.theme.name)
     if ev.wordpress is not None:
         fields.offer("wp_author", ev.wordpress.author, "wordpress")
     fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
@@ -326,7 +353,7 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         (data.meta.get("article:published_time"), "meta"),
     ]
     if theme is not None:
-        candidates += [(theme.updated_date(), "sahifa"), (theme.tie_date(), "sahifa")]
+        candidates += [(text, theme.name) for text in theme.dates()]
     else:
         candidates.append((data.meta.get("og:published_time"), "og"))
         candidates += [(data.meta.get(name), "meta") for name in _DATE_META]
@@ -378,44 +405,98 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
 def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     data = ev.data
     if ev.theme is not None:
-        fields.offer("categories", ev.theme.categories(), "sahifa")
-        fields.offer("tags", ev.theme.tags(), "sahifa")
-        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), "sahifa")
+        categories, unnamed = _theme_categories(ev, ev.theme)
+        if unnamed:
+            warnings.add("category-slug")
+        fields.offer("categories", categories, ev.theme.name)
+        fields.offer("tags", ev.theme.tags(), ev.theme.name)
+        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), ev.theme.name)
     fields.offer("categories", data.sections, "json-ld")
     fields.offer("tags", data.keywords, "json-ld")
     fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
-    crumbs = fields.get("breadcrumbs", [])
-    if len(crumbs) >= 3:
-        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+    _category_from_breadcrumbs(fields)
     if ev.theme is not None:
         return
     fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
     fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
     if ev.wordpress is not None:
-        fields.offer("categories", ev.wordpress.categories, "wordpress")
+        offered = fields.offer("categories", ev.wordpress.categories, "wordpress")
+        if offered and ev.wordpress.unnamed_category:
+            warnings.add("category-slug")
         fields.offer("tags", ev.wordpress.tags, "wordpress")
+        fields.offer("breadcrumbs", ev.wordpress.breadcrumbs, "wordpress")
+        _category_from_breadcrumbs(fields)
     # trafilatura's own categories and tags are not used: on a page without any it reports a
     # sidebar's tag cloud.
+
+
+def _category_from_breadcrumbs(fields: _Fields) -> None:
+    """ "Home / Nation / Title": the crumb before the title, when nothing else named one."""
+    crumbs = fields.get("breadcrumbs", [])
+    if len(crumbs) >= 3:
+        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+
+
+def _theme_categories(ev: _Evidence, theme: Theme) -> tuple[list[str], bool]:
+    """The categories the theme shows, then those named only in the post's classes: named from
+    the theme's own category links (the breadcrumb), else any category link on the page (menus,
+    widgets), else `category_names`, else the slug (True: some category is stored as a slug)."""
+    shown = theme.categories()
+    names = [c.name for c in shown]
+    extra = [s for s in theme.category_slugs() if not any(c.slug == s for c in shown)]
+    if not extra:
+        return names, False
+    local = {c.slug: c.name for c in reversed(theme.category_links()) if c.slug}
+    on_page: dict[str, str] | None = None
+    unnamed = False
+    for slug in extra:
+        name = local.get(slug)
+        if name is None:
+            on_page = page_category_names(ev.page.tree) if on_page is None else on_page
+            name = on_page.get(slug) or ev.category_names.get(slug)
+        unnamed = unnamed or name is None
+        if (name or slug) not in names:
+            names.append(name or slug)
+    return names, unnamed
 
 
 def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     theme = ev.theme
     if theme is None:
+        if ev.wordpress is not None:
+            _wordpress_links(fields, ev, ev.wordpress)
         return
     check = theme.check_also()
     check_url = _absolute(ev, check["url"]) if check is not None else None
     if check is not None and check_url:
-        fields.offer("check_also", {**check, "url": check_url}, "sahifa")
-    related: list[Link] = []
-    for link in theme.related():
-        url = _absolute(ev, link["url"])
-        if url and url not in (r["url"] for r in related):
-            related.append({"title": link["title"], "url": url})
-    fields.offer("related", related, "sahifa")
+        fields.offer("check_also", {**check, "url": check_url}, theme.name)
+    fields.offer("related", _related(ev, theme.related()), theme.name)
     for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
         url = _absolute(ev, neighbour["url"]) if neighbour is not None else None
         if neighbour is not None and url:
-            fields.offer(name, {**neighbour, "url": url}, "sahifa")
+            fields.offer(name, {**neighbour, "url": url}, theme.name)
+
+
+def _wordpress_links(fields: _Fields, ev: _Evidence, found: WordPressMarkup) -> None:
+    """Related-posts plugins and a "Check Also" box on a page no theme recognised."""
+    related: list[Link] = [{"title": title, "url": url} for title, url in found.related]
+    fields.offer("related", _related(ev, related), "wordpress")
+    if found.check_also is not None:
+        title, href, excerpt = found.check_also
+        url = _absolute(ev, href)
+        if url:
+            check: CheckAlso = {"title": title, "url": url, "excerpt": excerpt}
+            fields.offer("check_also", check, "wordpress")
+
+
+def _related(ev: _Evidence, links: list[Link]) -> list[Link]:
+    """Absolute URLs, the first link to each."""
+    related: list[Link] = []
+    for link in links:
+        url = _absolute(ev, link["url"])
+        if url and url not in (r["url"] for r in related):
+            related.append({"title": link["title"], "url": url})
+    return related
 
 
 def _absolute(ev: _Evidence, url: str) -> str | None:
@@ -435,8 +516,8 @@ def _images(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         lead_url = _absolute(ev, lead["url"]) if lead is not None else None
         if lead is not None and lead_url:
             image: Image = {"url": lead_url, "alt": lead["alt"]}
-            fields.offer("lead_image", image, "sahifa")
-        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), "sahifa")
+            fields.offer("lead_image", image, ev.theme.name)
+        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), ev.theme.name)
     for url, source in ((ev.data.meta.get("og:image"), "og"), (ev.data.image, "json-ld")):
         absolute = _absolute(ev, url) if url else None
         if absolute:
@@ -457,7 +538,7 @@ def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
 
 def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     if ev.theme is not None:
-        fields.offer("post_id", ev.theme.post_id(), "sahifa")
+        fields.offer("post_id", ev.theme.post_id(), ev.theme.name)
     if ev.wordpress is not None:
         fields.offer("post_id", ev.wordpress.post_id, "wordpress")
     fields.offer("post_id", _shortlink_id(ev.data.shortlink), "meta")

@@ -1,4 +1,4 @@
-"""Pages that are not the Sahifa theme (a redesign, any other news site): trafilatura for the
+"""Pages no theme plug-in recognises (a redesign, any other news site): trafilatura for the
 body, plus what it and htmldate find for title, author, date, sections and tags."""
 
 from __future__ import annotations
