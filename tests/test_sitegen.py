@@ -350,7 +350,7 @@ def test_expected_byline_and_dateline() -> None:
     forms = {(a.lead_form, a.place): a for a in site.articles}
     mazar = forms[("at-news-report", "Mazar-i-Sharif")]
     assert mazar.printed_paragraphs[0].startswith("AT News Report MAZAR-I-SHARIF: ")
-    assert (mazar.expected_byline, mazar.expected_dateline) == ("AT News Report", "Mazar-I-Sharif")
+    assert (mazar.expected_byline, mazar.expected_dateline) == ("AT News Report", "Mazar-i-Sharif")
     sco = site.by_slug[SCO]
     assert (sco.expected_byline, sco.expected_dateline) == ("AT News", "Kabul")
     editorial = next(a for a in site.articles if a.lead_form == "none")

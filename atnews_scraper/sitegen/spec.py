@@ -122,10 +122,12 @@ class ArticleSpec:
 
     @property
     def expected_dateline(self) -> str | None:
-        """The place, title-cased per word as docs/record-conventions.md asks: Mazar-I-Sharif."""
+        """The place, title-cased per word as docs/record-conventions.md asks, the Persian linking
+        particle between hyphens kept lower case: Mazar-i-Sharif, Sar-e-Pol."""
         if not self.lead.has_dateline:
             return None
-        return re.sub(r"[A-Za-z]+", lambda word: word.group().capitalize(), self.place)
+        titled = re.sub(r"[A-Za-z]+", lambda word: word.group().capitalize(), self.place)
+        return re.sub(r"-([EI])-", lambda particle: particle.group().lower(), titled)
 
     @property
     def excerpt(self) -> str:
