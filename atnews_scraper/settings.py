@@ -98,3 +98,9 @@ LOG_FORMATTER = "atnews_scraper.crawl.logs.ShortItemLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Listing pagination: a listing (home, category) is followed for at most this many pages, and
+# stops after this many pages in a row that list nothing it had not listed (see
+# atnews_scraper.crawl.listings.ListingBounds). The environment variables override them.
+ATNEWS_MAX_LISTING_PAGES = int(os.environ.get("ATNEWS_MAX_LISTING_PAGES") or 5000)
+ATNEWS_LISTING_STALL_PAGES = int(os.environ.get("ATNEWS_LISTING_STALL_PAGES") or 5)
