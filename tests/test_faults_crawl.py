@@ -18,6 +18,7 @@ from scrapy.http import Request, TextResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import trusted_canonical
 from atnews_scraper.crawl.middleware import retry_after_seconds
@@ -162,6 +163,11 @@ def test_a_canonical_naming_another_page_or_site_is_ignored(
         assert document.get("revision", 1) == 1
         ignored = "canonical-ignored" in document["extraction"]["warnings"]
         assert ignored == (slug != a)
+    assert database["article_revisions"].count_documents({}) == 0
+    # re-extracting the stored pages does not bring the untrusted canonicals back
+    common = ["--mongo-uri", str(config.mongo_uri), "--db", config.db_name]
+    assert main(["reparse", *common, "--var-dir", str(config.var_dir)]) == 0
+    assert sorted(stored(database)) == sorted(documents)
     assert database["article_revisions"].count_documents({}) == 0
 
 
