@@ -386,6 +386,19 @@ def test_endless_pagination_is_cut_off(
     )
 
 
+def test_a_bad_listing_bound_is_one_clear_line(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATNEWS_MAX_LISTING_PAGES", "lots")
+    result = run_crawl(config, "http://127.0.0.1:9/")
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "atnews crawl: error: ATNEWS_MAX_LISTING_PAGES: 'lots' is not a whole number above 0; "
+        "unset it or fix it"
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_the_summary_says_which_listings_were_cut_short() -> None:
     started = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
     facts = RunFacts(
