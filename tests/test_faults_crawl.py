@@ -4,6 +4,7 @@ asserts the exact outcome. Each was seen to fail before its fix (see docs/reliab
 from __future__ import annotations
 
 import datetime as dt
+import random
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -21,12 +22,14 @@ from scrapy.utils.test import get_crawler
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import trusted_canonical
+from atnews_scraper.crawl.feeds import parse_feed
 from atnews_scraper.crawl.middleware import retry_after_seconds
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.robots import MAX_ROBOTS_BYTES, read_robots
 from atnews_scraper.crawl.sitemaps import parse_sitemap
 from atnews_scraper.crawl.summary import RunFacts, build_summary, summary_text
+from atnews_scraper.crawl.xml import NotXml
 from atnews_scraper.extract import extract_article
 from atnews_scraper.extract.document import decode_html
 from atnews_scraper.ingest.validation import check_record
@@ -446,6 +449,20 @@ def test_sitemap_entries_are_requested_a_batch_at_a_time() -> None:
     assert f"{MAIN}/sitemap.xml" not in plan.state.new_marks  # kept once all are requested
 
 
+def test_every_entry_of_a_long_sitemap_is_requested_batch_by_batch(config: Config) -> None:
+    """2,500 entries, 3 batches; robots.txt disallows them, so each request is scheduled and then
+    dropped before the network: the crawl stays quick and counts every one."""
+    robots = b"User-agent: *\nDisallow: /story-\n\nSitemap: " + MAIN.encode() + b"/sitemap.xml\n"
+    pages: dict[str, Answer] = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
+        "/sitemap.xml": (200, {"Content-Type": "application/xml"}, big_sitemap(2500)),
+    }
+    with HostileSite(site_of(pages)) as site:
+        result = run_crawl(config, site.url, "--sources", "sitemaps")
+    assert result.code == 0, result.stderr
+    assert (result.summary["requests"], result.summary["skipped"]) == (2, {"robots": 2500})
+
+
 def test_a_huge_robots_txt_is_obeyed_up_to_500_kib_and_read_once() -> None:
     rules = "".join(f"Disallow: /private-{n}/*.php$\n" for n in range(40_000))
     text = f"User-agent: *\nDisallow: /wp-admin/\n{rules}Disallow: /after-the-cut/\n"
@@ -494,3 +511,45 @@ def test_a_bad_retry_after_is_ignored_with_a_log_line(config: Config, database: 
     assert "Retry-After '²' is neither seconds nor an HTTP date: ignored" in log
     assert "Traceback" not in log
     assert sorted(stored(database)) == [f"{MAIN}/{a}/", f"{MAIN}/{b}/"]
+
+
+# --- fuzz: the sitemap and feed parsers take any bytes ------------------------------------------
+
+
+def mutations(seed: bytes, count: int, rng: random.Random) -> list[bytes]:
+    """``seed`` with bytes flipped, cut, repeated or spliced: what a broken server sends."""
+    found = []
+    for _ in range(count):
+        data = bytearray(seed)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(data))
+            action = rng.randrange(4)
+            if action == 0:
+                data[at] = rng.randrange(256)
+            elif action == 1:
+                del data[at : at + rng.randint(1, 40)]
+            elif action == 2:
+                data[at:at] = data[at : at + rng.randint(1, 40)] * rng.randint(1, 5)
+            else:
+                data[at:at] = rng.choice(
+                    [b"<", b"&", b"]]>", b"\x00", b"9999-12-31T23:59:59-23:59", b"<url>", b"\xff"]
+                )
+        found.append(bytes(data))
+    return found
+
+
+def test_sitemap_and_feed_parsers_raise_nothing_but_not_xml() -> None:
+    rng = random.Random(11)
+    sitemap_seed = urlset([("a", "2024-05-01T10:00:00+04:30"), ("b", "9999-12-31"), ("c", None)])
+    feed_seed = (SITE / "feed" / "index.xml").read_bytes()[:6000]
+    for body in mutations(sitemap_seed, 400, rng):
+        try:
+            sitemap = parse_sitemap(body)
+        except NotXml:
+            continue
+        assert all(isinstance(entry.loc, str) for entry in sitemap.entries)
+    for body in mutations(feed_seed, 400, rng):
+        try:
+            parse_feed(body)
+        except NotXml:
+            continue

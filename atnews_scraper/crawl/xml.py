@@ -79,8 +79,10 @@ def iter_elements(body: bytes, max_bytes: int = MAX_XML_BYTES) -> Iterator[etree
 
 
 def local_name(element: etree._Element) -> str:
+    """The tag without its namespace. Not etree.QName: it raises on odd names a non-namespaced
+    document may hold ("url2024:05set")."""
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def child_text(element: etree._Element, name: str) -> str | None:
