@@ -123,7 +123,9 @@ class AtnewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         workers = crawler.settings.getint("ATNEWS_EXTRACT_WORKERS")
         spider.extractor = CrawlExtractor(spider.rules, workers=workers)
-        spider.backlog = RequestBacklog(crawler)
+        # With a --jobdir the scheduler keeps its queue on disk, not in memory, and a request
+        # held back in the backlog would be lost to the resumed run: all are scheduled at once.
+        spider.backlog = None if crawler.settings.get("JOBDIR") else RequestBacklog(crawler)
         # Before the scheduler opens the --jobdir; kept: signals hold their receivers weakly.
         spider.job_reset = FinishedJobReset.install(crawler)
         spider.listing_bounds = ListingBounds(

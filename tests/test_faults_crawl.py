@@ -433,20 +433,27 @@ def big_sitemap(count: int) -> bytes:
     return urlset([(f"story-{n}", "2024-05-01T10:00:00+00:00") for n in range(count)])
 
 
-def test_sitemap_entries_are_requested_a_batch_at_a_time() -> None:
-    crawler = get_crawler(AtnewsSpider)
+def sitemap_requests(count: int, settings: dict[str, Any] | None = None) -> list[Request]:
+    """What the spider's sitemap callback gives at once for a sitemap of ``count`` URLs."""
+    crawler = get_crawler(AtnewsSpider, settings)
     crawler.stats = MemoryStatsCollector(crawler)
     plan = CrawlPlan(CrawlOptions(site_url="http://127.0.0.1:8123/"))
     spider = AtnewsSpider.from_crawler(crawler, plan=plan)
     url = "http://127.0.0.1:8123/sitemap.xml"
     meta = {"atnews": {"url": f"{MAIN}/sitemap.xml", "kind": "sitemap", "via": "robots"}}
     request = Request(url, meta=meta)
-    response = TextResponse(url, body=big_sitemap(100_000), encoding="utf-8", request=request)
+    response = TextResponse(url, body=big_sitemap(count), encoding="utf-8", request=request)
     requests = list(spider.parse_sitemap(response))
-    assert len(requests) == 1000  # not 100,000 Request objects at once
-    assert len(spider.scheduled) == 1000
-    assert spider.backlog  # the other 99,000 entries wait, as entries, for the scheduler
-    assert f"{MAIN}/sitemap.xml" not in plan.state.new_marks  # kept once all are requested
+    assert len(spider.scheduled) == len(requests)
+    marked = f"{MAIN}/sitemap.xml" in plan.state.new_marks  # kept once all are requested
+    assert marked == (len(requests) == count)
+    return requests
+
+
+def test_sitemap_entries_are_requested_a_batch_at_a_time(tmp_path: Path) -> None:
+    assert len(sitemap_requests(100_000)) == 1000  # not 100,000 Request objects at once
+    # with a --jobdir the queue is on disk, and a resumed run must find every request there
+    assert len(sitemap_requests(3000, {"JOBDIR": str(tmp_path / "job")})) == 3000
 
 
 def test_every_entry_of_a_long_sitemap_is_requested_batch_by_batch(config: Config) -> None:
