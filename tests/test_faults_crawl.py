@@ -470,7 +470,7 @@ def test_every_entry_of_a_long_sitemap_is_requested_batch_by_batch(config: Confi
     assert (result.summary["requests"], result.summary["skipped"]) == (2, {"robots": 2500})
 
 
-def test_a_huge_robots_txt_is_obeyed_up_to_500_kib_and_read_once() -> None:
+def test_a_huge_robots_txt_is_obeyed_up_to_500_kib() -> None:
     rules = "".join(f"Disallow: /private-{n}/*.php$\n" for n in range(40_000))
     text = f"User-agent: *\nDisallow: /wp-admin/\n{rules}Disallow: /after-the-cut/\n"
     text += f"Sitemap: {MAIN}/wp-sitemap.xml\n"
