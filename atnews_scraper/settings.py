@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from atnews_scraper import __version__
+from atnews_scraper.crawl.options import positive_int_env
 
 BOT_NAME = "atnews"
 SPIDER_MODULES = ["spiders"]
@@ -98,3 +99,9 @@ LOG_FORMATTER = "atnews_scraper.crawl.logs.ShortItemLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Listing pagination: a listing (home, category) is followed for at most this many pages, and
+# stops after this many pages in a row that list nothing it had not listed (see
+# atnews_scraper.crawl.listings.ListingBounds). The environment variables override them.
+ATNEWS_MAX_LISTING_PAGES = positive_int_env("ATNEWS_MAX_LISTING_PAGES", 5000)
+ATNEWS_LISTING_STALL_PAGES = positive_int_env("ATNEWS_LISTING_STALL_PAGES", 5)

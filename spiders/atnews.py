@@ -37,14 +37,24 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from atnews_scraper.config import load_config
+from atnews_scraper.crawl.backlog import RequestBacklog
+from atnews_scraper.crawl.canonical import checked_record_url
 from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.failures import GONE_STATUSES, UNREACHABLE_KINDS, describe, error_kind
 from atnews_scraper.crawl.feeds import parse_feed
-from atnews_scraper.crawl.listings import parse_listing
+from atnews_scraper.crawl.jobdir import FinishedJobReset
+from atnews_scraper.crawl.listings import ListingBounds, parse_listing
 from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT, apply_crawl_delay
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
-from atnews_scraper.crawl.sitemaps import SITEMAP_CANDIDATES, lists_posts, parse_sitemap
+from atnews_scraper.crawl.robots import read_robots
+from atnews_scraper.crawl.sitemaps import (
+    SITEMAP_CANDIDATES,
+    Sitemap,
+    SitemapEntry,
+    lists_posts,
+    parse_sitemap,
+)
 from atnews_scraper.crawl.state import PageMark
 from atnews_scraper.crawl.summary import WATCHED_FIELDS
 from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml
@@ -63,6 +73,8 @@ PRIORITY_FEED = 5
 PRIORITY_SITEMAP = 5
 PRIORITY_LISTING = 0
 MAX_SITEMAP_DEPTH = 3
+MAX_LISTING_PAGES = 5000  # defaults of ATNEWS_MAX_LISTING_PAGES, ATNEWS_LISTING_STALL_PAGES
+LISTING_STALL_PAGES = 5
 
 
 def standalone_plan(site_url: str | None) -> CrawlPlan:
@@ -100,6 +112,9 @@ class AtnewsSpider(scrapy.Spider):
         # SpiderState (with --jobdir) replaces this with the state saved by the interrupted run.
         self.state: dict[str, Any] = {}
         self.extractor = CrawlExtractor(self.rules, workers=0)
+        self.backlog: RequestBacklog | None = None  # None: sitemap requests are made at once
+        self.listing_bounds = ListingBounds(MAX_LISTING_PAGES, LISTING_STALL_PAGES)
+        self.job_reset: FinishedJobReset | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AtnewsSpider:
@@ -108,6 +123,15 @@ class AtnewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         workers = crawler.settings.getint("ATNEWS_EXTRACT_WORKERS")
         spider.extractor = CrawlExtractor(spider.rules, workers=workers)
+        # With a --jobdir the scheduler keeps its queue on disk, not in memory, and a request
+        # held back in the backlog would be lost to the resumed run: all are scheduled at once.
+        spider.backlog = None if crawler.settings.get("JOBDIR") else RequestBacklog(crawler)
+        # Before the scheduler opens the --jobdir; kept: signals hold their receivers weakly.
+        spider.job_reset = FinishedJobReset.install(crawler)
+        spider.listing_bounds = ListingBounds(
+            crawler.settings.getint("ATNEWS_MAX_LISTING_PAGES", MAX_LISTING_PAGES),
+            crawler.settings.getint("ATNEWS_LISTING_STALL_PAGES", LISTING_STALL_PAGES),
+        )
         return spider
 
     def closed(self, reason: str) -> None:
@@ -258,8 +282,7 @@ class AtnewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         sitemaps: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
-            self.robots = Protego.parse(response.text)
-            sitemaps = list(self.robots.sitemaps)
+            self.robots, sitemaps = read_robots(response.text)
             crawl_delay = self.robots.crawl_delay(self.robots_agent)
             if crawl_delay is not None:  # before any other request: only robots.txt went out
                 apply_crawl_delay(self.crawler, response.meta["download_slot"], crawl_delay)
@@ -327,6 +350,8 @@ class AtnewsSpider(scrapy.Spider):
         feeds when this run needs them (--full, or no sitemap could be read)."""
         if self.unreachable:
             return
+        if self.backlog is not None and self.backlog.top_up():
+            raise DontCloseSpider  # a sitemap's entries are not all requested yet
         requests: list[Request | None] = []
         if not self.home_started:
             self.home_started = True
@@ -376,16 +401,24 @@ class AtnewsSpider(scrapy.Spider):
         self, response: Response, lastmod: dt.datetime | None = None, is_index: bool = False
     ) -> None:
         """Keep a discovery page's validators (and sitemap lastmod) for the next run."""
-        if self.plan.options.since is not None or self.budget_hit:
-            return  # this run did not read everything the page lists
+        self.keep_mark(self.page_mark(response, lastmod, is_index))
+
+    def page_mark(
+        self, response: Response, lastmod: dt.datetime | None = None, is_index: bool = False
+    ) -> PageMark:
         url = response.meta["atnews"]["url"]
-        self.plan.state.new_marks[url] = PageMark(
+        return PageMark(
             url=url,
             lastmod=lastmod,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             is_index=is_index,
         )
+
+    def keep_mark(self, mark: PageMark) -> None:
+        if self.plan.options.since is not None or self.budget_hit:
+            return  # this run did not read everything the page lists
+        self.plan.state.new_marks[mark.url] = mark
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         info = response.meta["atnews"]
@@ -407,19 +440,38 @@ class AtnewsSpider(scrapy.Spider):
         self.sitemap_read = True
         self.count("sitemaps/read")
         self.plan.state.resolve(info["url"])
-        depth = info.get("depth", 0)
-        # Built at once, not as Scrapy asks for them: the extraction workers start as soon as
-        # the article requests are counted (CrawlExtractor.queue), before the first page comes.
-        requests = []
+        if sitemap.dropped_lastmods:
+            self.count("sitemaps/lastmod_dropped", len(sitemap.dropped_lastmods))
+            logger.warning(
+                "sitemap %s: %d lastmod values are no date or out of range (%r): entries kept "
+                "without them",
+                response.url,
+                len(sitemap.dropped_lastmods),
+                sitemap.dropped_lastmods[0],
+            )
+        mark = self.page_mark(response, info.get("lastmod"), sitemap.is_index)
+        requests = self.sitemap_requests(sitemap, info.get("depth", 0), mark)
+        # A batch now, the rest as the scheduler drains (a sitemap may list 50,000 URLs).
+        yield from self.backlog.first(requests) if self.backlog is not None else _present(requests)
+
+    def sitemap_requests(
+        self, sitemap: Sitemap, depth: int, mark: PageMark
+    ) -> Iterator[Request | None]:
+        """The requests of a sitemap's entries, made one by one as they are asked for; the
+        sitemap's mark is kept once every entry was requested."""
         for entry in sitemap.entries:
-            if self.too_old(entry.lastmod):
-                self.count("skipped/since")
-            elif sitemap.is_index:
-                requests.append(self.child_sitemap_request(entry.loc, entry.lastmod, depth + 1))
-            else:
-                requests.append(self.article_request(entry.loc, "sitemap", entry.lastmod))
-        self.remember(response, info.get("lastmod"), sitemap.is_index)
-        yield from (request for request in requests if request is not None)
+            yield self.sitemap_entry_request(entry, sitemap.is_index, depth)
+        self.keep_mark(mark)
+
+    def sitemap_entry_request(
+        self, entry: SitemapEntry, is_index: bool, depth: int
+    ) -> Request | None:
+        if self.too_old(entry.lastmod):
+            self.count("skipped/since")
+            return None
+        if is_index:
+            return self.child_sitemap_request(entry.loc, entry.lastmod, depth + 1)
+        return self.article_request(entry.loc, "sitemap", entry.lastmod)
 
     def child_sitemap_request(
         self, href: str, lastmod: dt.datetime | None, depth: int
@@ -472,6 +524,8 @@ class AtnewsSpider(scrapy.Spider):
         if not page.article_links:
             self.count("listings/empty")
             return
+        listing = info.get("listing", info["url"])
+        self.listing_bounds.read(listing, page.article_links)
         known_run = info.get("known_run", 0)
         for href in page.article_links:
             canonical = self.canonical(href)
@@ -485,6 +539,13 @@ class AtnewsSpider(scrapy.Spider):
         if not self.plan.options.full and known_run >= KNOWN_RUN_STOP:
             self.count("listings/stopped_at_known")
             return
+        cut = self.listing_bounds.stop_reason(listing, info.get("page", 1))
+        if cut is not None:
+            self.count(f"listings/stopped_{cut}")
+            logger.warning(
+                "listing %s: not followed past page %d (%s)", listing, info.get("page", 1), cut
+            )
+            return
         yield from _some(
             self.discovery_request(
                 page.next_page,
@@ -493,6 +554,7 @@ class AtnewsSpider(scrapy.Spider):
                 "pagination",
                 known_run=known_run,
                 page=info.get("page", 1) + 1,
+                listing=listing,
             )
         )
 
@@ -525,6 +587,7 @@ class AtnewsSpider(scrapy.Spider):
             logger.warning("extraction failed for %s: %s", url, describe(exc))
             self.plan.state.resolve(info["url"])
             return
+        record = checked_record_url(record, url, self.rules)
         self.count("pages/articles")
         for name in WATCHED_FIELDS:
             if not record.get(name):
@@ -594,6 +657,10 @@ class AtnewsSpider(scrapy.Spider):
 
 def _exception(failure: Failure) -> BaseException:
     return failure.value if failure.value is not None else RuntimeError("unknown failure")
+
+
+def _present(requests: Iterable[Request | None]) -> Iterator[Request]:
+    return (request for request in requests if request is not None)
 
 
 def _some(request: Request | None) -> Iterator[Request]:

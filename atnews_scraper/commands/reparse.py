@@ -18,6 +18,7 @@ from pymongo.database import Database
 
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.config import Config
+from atnews_scraper.crawl.canonical import checked_record_url
 from atnews_scraper.document import parse_iso
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extract import ExtractionError, extract_article
@@ -135,6 +136,7 @@ def reextract(
     except ExtractionError as exc:
         report.failed.append(f"{page['url']}: {exc}")
         return None
+    record = checked_record_url(record, page["url"], rules)  # as the crawl stored it
     checked = check_record(record)
     if not checked.valid:
         report.failed.append(f"{page['url']}: {'; '.join(checked.reasons)}")

@@ -99,16 +99,18 @@ class RobotsTxtMiddleware(_CrawlerMiddleware):
 
 
 def retry_after_seconds(value: bytes | str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent."""
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent,
+    and None, with a log line, for anything else (the header is then ignored)."""
     if not value:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit() also takes "²" and "١٢"
         return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
+        logger.info("Retry-After %r is neither seconds nor an HTTP date: ignored", text[:80])
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)

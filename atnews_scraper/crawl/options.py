@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,3 +63,13 @@ def check_site_url(value: str) -> str:
 def check_positive(name: str, value: float | None) -> None:
     if value is not None and value <= 0:
         raise ConfigError(f"{name}: must be greater than 0 (got {value:g})")
+
+
+def positive_int_env(name: str, default: int) -> int:
+    """A whole number above 0 from the environment variable ``name``, else ``default``."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) <= 0:
+        raise ConfigError(f"{name}: {value!r} is not a whole number above 0; unset it or fix it")
+    return int(value)

@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml, child_text, local_name, parse_xml
+from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml, child_text, iter_elements, local_name
 from atnews_scraper.crawl.xml import parse_w3c_datetime as parse_lastmod
 
 # Where WordPress sitemaps live when robots.txt names none: Yoast first (it replaces the core
@@ -20,7 +20,7 @@ NON_POST_SITEMAP = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a sitemap may hold 50,000 of them
 class SitemapEntry:
     loc: str
     lastmod: dt.datetime | None
@@ -30,6 +30,7 @@ class SitemapEntry:
 class Sitemap:
     is_index: bool  # True: entries are sitemaps; False: entries are pages
     entries: tuple[SitemapEntry, ...]
+    dropped_lastmods: tuple[str, ...] = ()  # lastmod values that were no date, or out of range
 
 
 def robots_sitemaps(robots_txt: str) -> list[str]:
@@ -56,22 +57,34 @@ def gunzip_capped(body: bytes, max_bytes: int = MAX_XML_BYTES) -> bytes:
 
 
 def parse_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> Sitemap:
-    """A sitemap index or URL set; raises NotXml for anything else (HTML, junk, bombs)."""
+    """A sitemap index or URL set; raises NotXml for anything else (HTML, junk, bombs).
+
+    Read an entry at a time (a 50 MB sitemap never becomes one big tree). A ``lastmod`` that is
+    no date, or out of range (year 9999), is dropped from its entry and kept in
+    ``dropped_lastmods``; the entry stays."""
     if body[:2] == b"\x1f\x8b":
         body = gunzip_capped(body, max_bytes)
-    root = parse_xml(body, max_bytes)
+    elements = iter_elements(body, max_bytes)
+    root = next(elements)
     kind = local_name(root)
     if kind not in ("sitemapindex", "urlset"):
         raise NotXml(f"root element is <{kind}>, not <sitemapindex> or <urlset>")
     child = "sitemap" if kind == "sitemapindex" else "url"
     entries = []
-    for element in root:
+    dropped = []
+    for element in elements:
         if local_name(element) != child:
             continue
         loc = child_text(element, "loc")
         if loc:
-            entries.append(SitemapEntry(loc, parse_lastmod(child_text(element, "lastmod"))))
-    return Sitemap(is_index=kind == "sitemapindex", entries=tuple(entries))
+            written = child_text(element, "lastmod")
+            lastmod = parse_lastmod(written)
+            if written and lastmod is None:
+                dropped.append(written[:100])
+            entries.append(SitemapEntry(loc, lastmod))
+    return Sitemap(
+        is_index=kind == "sitemapindex", entries=tuple(entries), dropped_lastmods=tuple(dropped)
+    )
 
 
 def lists_posts(sitemap_url: str) -> bool:

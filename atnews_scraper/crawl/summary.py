@@ -161,6 +161,14 @@ def summary_text(summary: Mapping[str, Any]) -> str:
         lines.append(
             "articles with an empty field: " + ", ".join(f"{k} {v:.0%}" for k, v in empty.items())
         )
+    discovery = summary["discovery"]
+    too_deep = discovery.get("listings/stopped_max_pages", 0)
+    stalled = discovery.get("listings/stopped_no_progress", 0)
+    if too_deep or stalled:
+        lines.append(
+            f"listings cut short: {too_deep} at ATNEWS_MAX_LISTING_PAGES, "
+            f"{stalled} listing nothing new (ATNEWS_LISTING_STALL_PAGES)"
+        )
     if summary["stopped_at_max_pages"]:
         lines.append(f"stopped at --max-pages {summary['max_pages']}")
     return "\n".join(lines)

@@ -42,7 +42,10 @@ _TIME = re.compile(
 )
 _ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
-_EARLIEST_YEAR = 1990  # nothing older is a publication date on a news site
+# Nothing outside these years is a publication date on a news site; a value outside them
+# (9999-12-31, 0001-01-01) is dropped, and every value inside converts to any time zone.
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ def parse_date(text: str | None) -> DateValue | None:
     return _printed(text)
 
 
+def plausible(value: dt.date) -> bool:
+    """Whether a date (or datetime) lies within the years a publication date can have."""
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
 def to_kabul(value: dt.datetime) -> str:
     """ISO 8601 in Kabul time; a naive value is taken to be Kabul local time already."""
     if value.tzinfo is None:
@@ -79,7 +87,7 @@ def _date_only(text: str) -> DateValue | None:
 
 
 def _from_date(day: dt.date) -> DateValue | None:
-    if day.year < _EARLIEST_YEAR:
+    if not plausible(day):
         return None
     midnight = dt.datetime(day.year, day.month, day.day, tzinfo=KABUL)
     return DateValue(midnight.isoformat(), "date")
@@ -92,7 +100,7 @@ def _iso_datetime(text: str) -> DateValue | None:
         value = dt.datetime.fromisoformat(candidate)
     except ValueError:
         return None
-    if value.year < _EARLIEST_YEAR:
+    if not plausible(value):
         return None
     return DateValue(to_kabul(value), "datetime")
 
@@ -126,6 +134,6 @@ def _printed(text: str) -> DateValue | None:
         )
     except ValueError:
         return _from_date(day)
-    if day.year < _EARLIEST_YEAR:
+    if not plausible(day):
         return None
     return DateValue(to_kabul(value), "datetime")

@@ -56,6 +56,9 @@ _BULKY_SCRIPT = re.compile(r"<(script|style)\b([^>]*)>(.*?)</\1\s*>", re.IGNOREC
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# A declared charset is kept, its bad bytes replaced, while it decodes this many characters
+# beyond ASCII for each bad byte; below that the page is in another charset and is guessed.
+_MOSTLY_VALID = 20
 
 
 class ExtractionError(ValueError):
@@ -145,6 +148,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
             return data.decode(charset), charset, False
         except (UnicodeDecodeError, LookupError):
             continue
+    for charset in declared:
+        text = _mostly_decodes(data, charset)
+        if text is not None:
+            return text, charset, False
     wide = _utf16_without_bom(data)
     if wide:
         return data.decode(wide, errors="replace"), wide, True
@@ -160,6 +167,21 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
     # Latin-script single-byte pages are told apart badly by statistics (cp1257 for French);
     # windows-1252 is what browsers assume for them.
     return data.decode("cp1252", errors="replace"), "cp1252", True
+
+
+def _mostly_decodes(data: bytes, charset: str) -> str | None:
+    """The text in ``charset`` with its few invalid bytes replaced (U+FFFD), as a browser shows a
+    page with a stray bad byte; None when the bytes are mostly not that charset (a page in
+    another encoding altogether), which is then guessed."""
+    try:
+        text = data.decode(charset, errors="replace")
+    except LookupError:
+        return None
+    replaced = text.count("\ufffd")
+    if codecs.lookup(charset).name == "utf-8":
+        replaced -= data.count("\ufffd".encode())  # U+FFFD written in the page itself
+    decoded = sum(1 for char in text if ord(char) > 127) - replaced
+    return text if replaced * _MOSTLY_VALID <= decoded else None
 
 
 def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:

@@ -20,7 +20,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is
 
 import bson
 
-from atnews_scraper.document import parse_iso, record_to_document
+from atnews_scraper.document import DATE_FIELDS, parse_iso, record_to_document
+from atnews_scraper.extract.dates import plausible
 from atnews_scraper.record import ArticleRecord
 
 BSON_LIMIT_BYTES = 16 * 1024 * 1024
@@ -50,6 +51,7 @@ def check_record(record: Any) -> CheckedRecord:
         return CheckedRecord({}, [f"record: expected a mapping, got {type(record).__name__}"])
     copy = SafeCopy()
     safe = copy.record(record)
+    drop_out_of_range(safe)
     reasons = [f"{key}: unexpected field" for key in safe if key not in RECORD_HINTS]
     for name, check in record_checkers().items():
         if name not in safe:
@@ -60,12 +62,48 @@ def check_record(record: Any) -> CheckedRecord:
         reasons.extend(content_problems(safe))
     if not reasons and copy.bson_bound > MAX_RECORD_BYTES:
         # Only a record whose size bound passes the limit is encoded to measure it exactly.
-        size = len(bson.encode(record_to_document(safe)))  # type: ignore[arg-type]
+        try:
+            size = len(bson.encode(record_to_document(safe)))  # type: ignore[arg-type]
+        except OverflowError as exc:  # an int past 64 bits somewhere no check looks
+            return CheckedRecord(safe, [f"record: {exc}"], copy.repairs)
         if size > MAX_RECORD_BYTES:
             reasons.append(
                 f"record: {size / 1024 / 1024:.1f} MB, over the 16 MB BSON document limit"
             )
     return CheckedRecord(safe, reasons, copy.repairs)
+
+
+def drop_out_of_range(record: dict[str, Any]) -> None:
+    """Values no real article has and BSON or a date conversion cannot take (a post ID past 64
+    bits, a date in year 9999) are set to None, each with a warning on the record
+    ("post_id-out-of-range"); the rest of the record is stored."""
+    post_id = record.get("post_id")
+    if type(post_id) is int and post_id > INT64_MAX:
+        record["post_id"] = None
+        _warn(record, "post_id-out-of-range")
+    for name in DATE_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and not _storable_date(value):
+            record[name] = None
+            _warn(record, f"{name}-out-of-range")
+
+
+def _storable_date(value: str) -> bool:
+    """False for a readable date out of range; True for one in range, and for one that cannot
+    be read (content_problems rejects that)."""
+    try:
+        stored = parse_iso(value).astimezone(dt.UTC)
+    except ValueError:
+        return True
+    except OverflowError:
+        return False
+    return plausible(stored)
+
+
+def _warn(record: dict[str, Any], warning: str) -> None:
+    extraction = record.get("extraction")
+    if isinstance(extraction, dict) and isinstance(extraction.get("warnings"), list):
+        extraction["warnings"] = sorted({*extraction["warnings"], warning})
 
 
 def json_safe(record: Mapping[str, Any]) -> dict[str, Any]:
