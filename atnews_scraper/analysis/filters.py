@@ -75,6 +75,7 @@ def _refuse_unsafe(value: Any, option: str) -> None:
                 raise _too_deep(option)
             if isinstance(item, dict):
                 for key in item:
+                    _refuse_unencodable(key, option, is_key=True)
                     if key in FORBIDDEN_OPERATORS:
                         raise ConfigError(
                             f"{option}: {key} is not allowed (server-side JavaScript and write "
@@ -83,11 +84,26 @@ def _refuse_unsafe(value: Any, option: str) -> None:
                         )
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
+        elif isinstance(item, str):
+            _refuse_unencodable(item, option, is_key=False)
         elif isinstance(item, int) and not INT64_MIN <= item <= INT64_MAX:
             raise ConfigError(
                 f"{option}: the number {item} does not fit a 64-bit integer "
                 f"({INT64_MIN} to {INT64_MAX}); write a smaller one"
             )
+
+
+def _refuse_unencodable(text: str, option: str, is_key: bool) -> None:
+    """Text BSON cannot carry: a lone surrogate (``\\ud800``), or NUL in a field name."""
+    if is_key and "\x00" in text:
+        raise ConfigError(f"{option}: the field name {text!r} holds a NUL character; remove it")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            f"{option}: {text!r} holds a lone surrogate escape (\\ud800-\\udfff), which is "
+            "not a character; write the character itself or a valid surrogate pair"
+        ) from None
 
 
 def _convert_dates(value: Any, field: str | None, option: str) -> Any:
