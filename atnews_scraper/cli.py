@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     try:
-        return int(args.handler(args) or 0)
+        exit_code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this try
+        return exit_code
     except AtnewsError as exc:
         return fail(args, str(exc), exc.exit_code)
     except KeyboardInterrupt:

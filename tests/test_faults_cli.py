@@ -10,12 +10,15 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 from analysis_data import cli_args
+from bson import ObjectId, Timestamp
 from pymongo.database import Database
 
 from atnews_scraper import cli
@@ -102,6 +105,28 @@ def test_calendar_ends_in_show_and_query(
         "post_id,published_at\n"
         f"{INT64_MAX},9999-12-31T23:59:59.999000+00:00\n"
         "1,0001-01-01T04:30:00+04:30\n"
+    )
+
+
+def test_any_stored_bson_value_exports_as_jsonl_and_csv(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = {"url": f"{SITE}odd/", "post_id": 3, "title": Timestamp(1, 2), "body": b"\x00\xff"}
+    options = store(database, {**odd, "extraction": {"ref": ObjectId("0" * 24)}})
+    assert (
+        main(["export", "-", "--format", "jsonl", "--fields", "title,body,extraction", *options])
+        == 0
+    )
+    assert capsys.readouterr().out == (
+        '{"title":{"$timestamp":{"t":1,"i":2}},'
+        '"body":{"$binary":{"base64":"AP8=","subType":"00"}},'
+        '"extraction":{"ref":{"$oid":"000000000000000000000000"}}}\n'
+    )
+    assert main(["query", "{}", "--fields", "title", "--format", "json", *options]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"title": {"$timestamp": {"t": 1, "i": 2}}}]
+    assert main(["export", "-", "--format", "csv", "--fields", "title,extraction", *options]) == 0
+    assert capsys.readouterr().out == (
+        'title,extraction\n"Timestamp(1, 2)","{""ref"":{""$oid"":""000000000000000000000000""}}"\n'
     )
 
 
@@ -442,6 +467,15 @@ def test_extract_caps_what_it_reads(tmp_path: Path, capsys: pytest.CaptureFixtur
         "atnews extract: /dev/zero: larger than 64 MB, too big for a saved page; skipped\n"
         "atnews extract: 1 of 1 file(s) failed\n"
     )
+
+
+def test_a_closed_pipe_ends_quietly(database: Database) -> None:
+    options = store(database, ONE)
+    argv = [sys.executable, "-m", "atnews_scraper.cli", "query", "{}", "--format", "jsonl"]
+    process = subprocess.Popen([*argv, *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command writes: like `atnews query ... | head -0`
+    assert (process.wait(timeout=60), process.stderr.read()) == (141, b"")
 
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(

@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
+from bson import json_util
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -66,12 +67,26 @@ def cell_text(value: Any) -> str:
     if isinstance(value, list) and not any(isinstance(v, Mapping | list) for v in value):
         return LIST_SEPARATOR.join(cell_text(v) for v in value)
     if isinstance(value, Mapping | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json_text(value)
     return str(value)
 
 
+def json_text(value: Any, indent: int | None = None) -> str:
+    """JSON for output. A BSON value JSON has no type for (ObjectId, binary, timestamp...) is
+    written as MongoDB Extended JSON (``{"$oid": ...}``), so every stored value can be exported."""
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(
+        value,
+        ensure_ascii=False,
+        indent=indent,
+        separators=separators,
+        default=json_util.default,
+    )
+    return json_safe(text)
+
+
 def json_line(row: Mapping[str, Any]) -> str:
-    return json_safe(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    return json_text(row)
 
 
 def csv_writer(stream: TextIO, fields: Sequence[str]) -> Any:
@@ -125,7 +140,7 @@ def write_rows(
         write_table(rows, fields, stream, title)
     elif output_format == "json":
         rows_list = [{name: row.get(name) for name in fields} for row in rows]
-        stream.write(json_safe(json.dumps(rows_list, ensure_ascii=False, indent=2)) + "\n")
+        stream.write(json_text(rows_list, indent=2) + "\n")
     elif output_format == "jsonl":
         for row in rows:
             stream.write(json_line({name: row.get(name) for name in fields}) + "\n")
