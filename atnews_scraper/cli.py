@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pymongo.errors import ConnectionFailure
 
 from atnews_scraper import __version__
+from atnews_scraper.analysis.formatting import terminal_safe
 from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, EXIT_USAGE, AtnewsError
 
 # Order is the order of `atnews --help`.
@@ -122,7 +123,8 @@ def fail(args: argparse.Namespace, reason: str, exit_code: int) -> int:
     error = sys.exc_info()[1]
     if args.debug and error is not None and not isinstance(error, AtnewsError):
         traceback.print_exc()
-    print(f"atnews {args.command}: error: {reason}", file=sys.stderr)
+    # A reason may quote stored text (a URL, a title): never let it drive the terminal.
+    print(f"atnews {args.command}: error: {terminal_safe(reason)}", file=sys.stderr)
     return exit_code
 
 

@@ -21,8 +21,8 @@ from analysis_data import cli_args
 from bson import ObjectId, Timestamp
 from pymongo.database import Database
 
-from atnews_scraper import cli
 from atnews_scraper.cli import main
+from atnews_scraper.errors import AtnewsError
 from atnews_scraper.replay.snapshot import Snapshot, SnapshotError
 from atnews_scraper.store import ARTICLES
 
@@ -484,12 +484,7 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
     def explode(args: Any) -> int:
         raise RuntimeError("boom")
 
-    parser = cli.build_parser()
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
-    parser.set_defaults(handler=explode)
-    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
-        for sub in action.choices.values():  # type: ignore[union-attr]
-            sub.set_defaults(handler=explode)
+    monkeypatch.setattr("atnews_scraper.commands.stats.run", explode)
     assert main(["stats"]) == 1
     assert capsys.readouterr().err == (
         "atnews stats: error: unexpected RuntimeError: boom; this is a bug: please report it "
@@ -501,4 +496,17 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
     assert err.endswith(
         "RuntimeError: boom\natnews stats: error: unexpected RuntimeError: boom; this is a bug: "
         "please report it with the output of `atnews --debug stats ...`\n"
+    )
+
+
+def test_an_error_line_never_carries_terminal_escapes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(args: Any) -> int:
+        raise AtnewsError(f"a stored value from {SITE}\x1b]8;;x\x1b\\ does not fit")
+
+    monkeypatch.setattr("atnews_scraper.commands.export.run", refuse)
+    assert main(["export", "-", "--format", "parquet"]) == 2
+    assert capsys.readouterr().err == (
+        f"atnews export: error: a stored value from {SITE}\\x1b]8;;x\\x1b\\ does not fit\n"
     )
