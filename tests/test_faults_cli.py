@@ -153,6 +153,19 @@ def test_stats_at_the_calendars_ends_lists_the_buckets_without_filling_millennia
     assert counts == [{"day": "0001-01-01", "articles": 1}, {"day": "9999-12-31", "articles": 1}]
 
 
+def test_stats_chart_of_the_calendars_ends_is_one_line(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = store(database, *EDGES)
+    chart = tmp_path / "chart.png"
+    assert main(["stats", "--by", "month", "--format", "json", "--plot", str(chart), *options]) == 2
+    assert capsys.readouterr().err == (
+        "atnews stats: error: --plot: the dates run from 0001-01 to 9999-12, beyond what a chart "
+        "can draw (years 1 to 9999 with margins); narrow them with --since\n"
+    )
+    assert not chart.exists()
+
+
 # -- row 9: hostile text shown to people -------------------------------------------------------
 
 HOSTILE = article(

@@ -75,9 +75,9 @@ def bucket_span(first: dt.date, last: dt.date, by: str) -> int:
 def bucket_label(start: dt.date, by: str) -> str:
     if by == "week":
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     if by == "month":
-        return start.strftime("%Y-%m")
+        return f"{start.year:04d}-{start.month:02d}"  # strftime gives "1-01" for year 1
     return start.isoformat()
 
 
