@@ -377,6 +377,16 @@ def test_replay_refuses_a_manifest_naming_files_outside(
     )
 
 
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_replay_port_out_of_range_is_one_line(
+    port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["replay", "fixtures/site", "--port", port]) == 2
+    assert capsys.readouterr().err == (
+        f"atnews replay: error: --port {port} is not a port: give 1 to 65535, or 0 for a free one\n"
+    )
+
+
 def test_replay_refuses_a_symlink_out_of_the_snapshot_and_an_outside_404(tmp_path: Path) -> None:
     root = tmp_path / "snap"
     write_manifest(root, {"/": {"file": "index.html", "content_type": "text/html"}})
