@@ -448,6 +448,16 @@ def test_show_bad_keys(
             "64-bit integer (-9223372036854775808 to 9223372036854775807); write a smaller one",
         ),
         (
+            ["query", '{"title": NaN}'],
+            "atnews query: error: FILTER_JSON: NaN is not a JSON number; write a number, "
+            "a string or null",
+        ),
+        (
+            ["query", '{"word_count": {"$lt": 1e400}}'],
+            "atnews query: error: FILTER_JSON: 1e400 is too large for a 64-bit number; "
+            "write a smaller one",
+        ),
+        (
             ["query", '{"$and": ' * 2000 + "{}" + "}" * 2000],
             "atnews query: error: FILTER_JSON is nested more than 100 levels deep; "
             "MongoDB accepts at most 100: write a flatter filter",

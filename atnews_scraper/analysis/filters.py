@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from collections.abc import Callable
 from typing import Any
 
 from atnews_scraper.analysis.fields import DATE_FIELDS
@@ -31,7 +33,9 @@ CALENDAR_END = dt.datetime.max.replace(tzinfo=dt.UTC)
 def parse_filter(text: str, option: str = "FILTER_JSON") -> dict[str, Any]:
     """The filter as a dict ready for pymongo; ConfigError for anything unsafe or malformed."""
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text, parse_constant=_refuse_constant(option), parse_float=_float(option)
+        )
     except RecursionError:
         raise _too_deep(option) from None
     except json.JSONDecodeError as exc:
@@ -47,6 +51,31 @@ def parse_filter(text: str, option: str = "FILTER_JSON") -> dict[str, Any]:
         )
     _refuse_unsafe(value, option)
     return _convert_dates(value, field=None, option=option)
+
+
+def _refuse_constant(option: str) -> Callable[[str], Any]:
+    """NaN and Infinity are not JSON (Python's json module accepts them): refused."""
+
+    def refuse(name: str) -> Any:
+        raise ConfigError(
+            f"{option}: {name} is not a JSON number; write a number, a string or null"
+        )
+
+    return refuse
+
+
+def _float(option: str) -> Callable[[str], float]:
+    """A JSON number with a fraction or exponent; one past a 64-bit float is refused."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ConfigError(
+                f"{option}: {text} is too large for a 64-bit number; write a smaller one"
+            )
+        return value
+
+    return parse
 
 
 def _too_deep(option: str) -> ConfigError:
