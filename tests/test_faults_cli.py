@@ -172,7 +172,7 @@ HOSTILE = article(
     "hostile",
     7,
     title=HOSTILE_TITLE,
-    body="line one\x1b[2J\nline two\x08\x08\x08",
+    body="line one\x1b[2J\r\nline two\x08\x08\x08\rfake",
     tags=['=HYPERLINK("http://evil.example/")', "safe"],
     byline="@SUM(A1)",
     categories=["+cmd|' /C calc'!A0"],
@@ -214,7 +214,7 @@ def test_show_prints_hostile_text_literally(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == HOSTILE_SHOWN
     assert lines[1] == "=" * min(len(HOSTILE_SHOWN), 100)
-    assert "line one\\x1b[2J" in lines and "line two\\x08\\x08\\x08" in lines
+    assert "line one\\x1b[2J" in lines and "line two\\x08\\x08\\x08\\x0dfake" in lines
 
 
 def test_json_output_escapes_c1_controls(

@@ -42,7 +42,9 @@ RAW_CSV_HELP = (
 
 
 def terminal_safe(text: str) -> str:
-    """The text with every control character a terminal would act on shown as ``\\xNN``."""
+    """The text with every control character a terminal would act on shown as ``\\xNN``
+    (a CRLF line end is a plain line end; a lone CR, which can overwrite a line, is shown)."""
+    text = text.replace("\r\n", "\n")
     return TERMINAL_CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
