@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -490,6 +491,20 @@ def test_an_unusable_var_dir_is_one_line(
     assert main(["query", "{}", "--var-dir", str(blocker / "var")]) == 2
     assert capsys.readouterr().err == (
         f"atnews query: error: {blocker / 'var' / 'db'}: Not a directory; check that the "
+        "folder (e.g. --var-dir) is writable\n"
+    )
+
+
+def test_a_read_only_var_dir_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def read_only(path: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(Path, "mkdir", read_only)  # root ignores permission bits: simulate it
+    assert main(["stats", "--var-dir", str(tmp_path / "var")]) == 2
+    assert capsys.readouterr().err == (
+        f"atnews stats: error: {tmp_path / 'var' / 'db'}: Read-only file system; check that the "
         "folder (e.g. --var-dir) is writable\n"
     )
 
