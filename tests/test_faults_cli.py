@@ -331,6 +331,29 @@ def test_export_to_a_directory_or_an_overlong_name_is_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_export_on_a_full_disk_leaves_out_as_it_was(
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options = store(database, ONE)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous export\n")
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main(["export", str(out), "--format", "jsonl", *options]) == 2
+    assert capsys.readouterr().err == (
+        f"atnews export: error: cannot write {out} (No space left on device); it was left as it "
+        "was: check the space and permissions of its folder\n"
+    )
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
 def test_export_dash_streams_to_stdout(
     database: Database,
     tmp_path: Path,
