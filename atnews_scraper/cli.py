@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
+from pymongo.errors import ConnectionFailure
+
 from atnews_scraper import __version__
-from atnews_scraper.errors import AtnewsError
+from atnews_scraper.analysis.formatting import terminal_safe
+from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, EXIT_USAGE, AtnewsError
 
 # Order is the order of `atnews --help`.
 COMMAND_MODULES = (
@@ -50,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl Afghanistan Times into MongoDB, and query what was collected.",
     )
     parser.add_argument("--version", action="version", version=f"atnews {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="print the traceback of an unexpected error"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     shared = [store_options()]
     for name in COMMAND_MODULES:
@@ -75,17 +83,58 @@ def attach_dash_values(argv: Sequence[str]) -> list[str]:
     return joined
 
 
+# 128 + SIGPIPE, as a shell reports a program stopped by a closed pipe (`atnews query | head`).
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     try:
-        return int(args.handler(args) or 0)
+        exit_code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this try
+        return exit_code
     except AtnewsError as exc:
-        print(f"atnews {args.command}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return fail(args, str(exc), exc.exit_code)
     except KeyboardInterrupt:
         print(f"atnews {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    # Last resort: whatever a command did not turn into an AtnewsError is still one line.
+    except ConnectionFailure as exc:
+        reason = f"the database connection failed ({exc}); check that the server is running"
+        return fail(args, reason, EXIT_UNAVAILABLE)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = f"{where}{exc.strerror or exc}; check that the folder (e.g. --var-dir) is writable"
+        return fail(args, reason, EXIT_USAGE)
+    except Exception as exc:
+        reason = (
+            f"unexpected {type(exc).__name__}: {exc}; this is a bug: please report it with the "
+            f"output of `atnews --debug {args.command} ...`"
+        )
+        return fail(args, reason, EXIT_PARTIAL)
+
+
+def fail(args: argparse.Namespace, reason: str, exit_code: int) -> int:
+    """One error line on stderr (after the traceback, with --debug); the exit code."""
+    error = sys.exc_info()[1]
+    if args.debug and error is not None and not isinstance(error, AtnewsError):
+        traceback.print_exc()
+    # A reason may quote stored text (a URL, a title): never let it drive the terminal.
+    print(f"atnews {args.command}: error: {terminal_safe(reason)}", file=sys.stderr)
+    return exit_code
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

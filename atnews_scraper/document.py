@@ -41,7 +41,10 @@ def document_to_record(document: Mapping[str, Any]) -> dict[str, Any]:
 def to_json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-        return aware.astimezone(KABUL).isoformat()
+        try:
+            return aware.astimezone(KABUL).isoformat()
+        except OverflowError:  # Kabul time of the calendar's last hours is past year 9999
+            return aware.astimezone(dt.UTC).isoformat()
     if isinstance(value, Mapping):
         return {k: to_json_value(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -3,19 +3,28 @@
 Each writer takes stored documents one at a time (only the chosen fields) and never holds more
 than one Parquet row group (``PARQUET_BATCH`` rows) at once. JSONL and CSV write dates as
 ISO 8601 in Kabul time; Parquet keeps them as UTC timestamps and nested records as structs.
-Output goes to ``OUT.partial`` first and is renamed to ``OUT`` only when complete, so a failed
-export never leaves a truncated file under the requested name.
+CSV cells that a spreadsheet would run as formulas are neutralised (``formatting.csv_safe``)
+unless ``protect_formulas`` is off (``--raw-csv``).
+
+Output goes to a private temporary file in OUT's folder, created exclusively (``mkstemp``: no
+planted file or symlink is ever written through), and is renamed to OUT only when complete, so
+a failed export never leaves a truncated file under the requested name. OUT must be new or a
+regular file: a symlink, a directory or a device is refused. OUT ``-`` streams to stdout.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import io
 import os
+import stat
 import sys
+import tempfile
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol, TextIO, get_args, get_origin, get_type_hints
+from typing import IO, Any, Literal, Protocol, TextIO, get_args, get_origin, get_type_hints
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,12 +35,14 @@ from atnews_scraper.analysis.fields import (
     nested_typeddict,
     strip_optional,
 )
-from atnews_scraper.analysis.formatting import cell_text, csv_writer, json_line
+from atnews_scraper.analysis.formatting import csv_row, csv_writer, json_line
 from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import AtnewsError, ConfigError
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_BATCH = 5000
+STDOUT = "-"
+TEMP_PREFIX = ".atnews-export-"
 
 
 class ExportWriter(Protocol):
@@ -58,14 +69,17 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    def __init__(self, stream: TextIO, fields: Sequence[str]) -> None:
+    def __init__(
+        self, stream: TextIO, fields: Sequence[str], protect_formulas: bool = True
+    ) -> None:
         self.stream = stream
         self.fields = fields
+        self.protect_formulas = protect_formulas
         self.writer = csv_writer(stream, fields)
 
     def write(self, document: Mapping[str, Any]) -> None:
         record = document_to_record(document)
-        self.writer.writerow([cell_text(record.get(name)) for name in self.fields])
+        self.writer.writerow(csv_row(record, self.fields, self.protect_formulas))
 
     def close(self) -> None:
         self.stream.flush()
@@ -111,10 +125,12 @@ def arrow_schema(fields: Sequence[str]) -> pa.Schema:
 
 
 class ParquetWriter:
-    def __init__(self, path: Path, fields: Sequence[str], batch_size: int = PARQUET_BATCH) -> None:
+    def __init__(
+        self, sink: Path | IO[bytes], fields: Sequence[str], batch_size: int = PARQUET_BATCH
+    ) -> None:
         self.fields = fields
         self.schema = arrow_schema(fields)
-        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        self.writer = pq.ParquetWriter(sink, self.schema, compression="zstd")
         self.batch_size = batch_size
         self.rows: list[dict[str, Any]] = []
 
@@ -143,38 +159,39 @@ class ParquetWriter:
 
 
 def open_writer(
-    output_format: str, path: Path, fields: Sequence[str] | None
-) -> tuple[ExportWriter, Any]:
-    """The writer for a format, and the file object to close afterwards (or None).
+    output_format: str,
+    sink: IO[bytes],
+    fields: Sequence[str] | None,
+    protect_formulas: bool = True,
+) -> tuple[ExportWriter, io.TextIOWrapper | None]:
+    """The writer for a format on a binary sink, and its text layer to flush (or None).
 
     Without chosen fields, CSV and Parquet (fixed columns) take every field of the schema;
     JSONL takes each whole document, so a field unknown to this version is not lost.
     """
     columns = list(fields or TOP_LEVEL_FIELDS)
     if output_format == "parquet":
-        return ParquetWriter(path, columns), None
-    stream = path.open("w", encoding="utf-8", newline="")
+        return ParquetWriter(sink, columns), None
+    stream = io.TextIOWrapper(sink, encoding="utf-8", newline="")
     writer: ExportWriter = (
-        JsonlWriter(stream, fields) if output_format == "jsonl" else CsvWriter(stream, columns)
+        JsonlWriter(stream, fields)
+        if output_format == "jsonl"
+        else CsvWriter(stream, columns, protect_formulas)
     )
     return writer, stream
 
 
-def export_documents(
+def write_documents(
     documents: Iterable[Mapping[str, Any]],
-    out: Path,
+    sink: IO[bytes],
     output_format: str,
     fields: Sequence[str] | None,
-    on_record: Callable[[], None] | None = None,
+    on_record: Callable[[], None] | None,
+    protect_formulas: bool,
 ) -> int:
-    """Write the documents to ``out``; the number written. ``out`` appears only when complete."""
-    if output_format not in EXPORT_FORMATS:
-        raise ConfigError(f"--format {output_format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
-    if not out.parent.is_dir():
-        raise ConfigError(f"{out}: the folder {out.parent} does not exist; create it first")
-    partial = out.with_name(out.name + ".partial")
+    """Write every document to the binary sink (left open); the number written."""
+    writer, stream = open_writer(output_format, sink, fields, protect_formulas)
     written = 0
-    writer, stream = open_writer(output_format, partial, fields)
     try:
         for document in documents:
             writer.write(document)
@@ -182,15 +199,112 @@ def export_documents(
             if on_record is not None:
                 on_record()
         writer.close()
-    except BaseException:
+    finally:
         if stream is not None:
-            stream.close()
-        partial.unlink(missing_ok=True)
-        raise
-    if stream is not None:
-        stream.close()
-    os.replace(partial, out)
+            stream.flush()
+            stream.detach()  # the sink belongs to the caller
     return written
+
+
+def export_documents(
+    documents: Iterable[Mapping[str, Any]],
+    out: Path | str,
+    output_format: str,
+    fields: Sequence[str] | None,
+    on_record: Callable[[], None] | None = None,
+    protect_formulas: bool = True,
+) -> int:
+    """Write the documents to ``out`` (``-``: stdout); the number written. ``out`` appears only
+    when complete."""
+    if output_format not in EXPORT_FORMATS:
+        raise ConfigError(f"--format {output_format!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    if str(out) == STDOUT:
+        return export_to_stdout(documents, output_format, fields, on_record, protect_formulas)
+    out = Path(out)
+    check_target(out, output_format)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".partial", dir=out.parent)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create a file in {out.parent} ({exc.strerror}); choose a writable folder"
+        ) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as sink:
+            written = write_documents(
+                documents, sink, output_format, fields, on_record, protect_formulas
+            )
+            sink.flush()
+            os.fsync(sink.fileno())
+        os.chmod(temp, 0o666 & ~current_umask())  # mkstemp's file is private (0600)
+        check_target(out, output_format)  # again: OUT may have changed while exporting
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise AtnewsError(
+            f"cannot write {out} ({exc.strerror or exc}); it was left as it was: "
+            "check the space and permissions of its folder"
+        ) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def export_to_stdout(
+    documents: Iterable[Mapping[str, Any]],
+    output_format: str,
+    fields: Sequence[str] | None,
+    on_record: Callable[[], None] | None,
+    protect_formulas: bool,
+) -> int:
+    if output_format == "parquet" and sys.stdout.isatty():
+        raise ConfigError(
+            "--format parquet is binary: redirect stdout to a file or a program, or name OUT"
+        )
+    sys.stdout.flush()
+    written = write_documents(
+        documents, sys.stdout.buffer, output_format, fields, on_record, protect_formulas
+    )
+    sys.stdout.buffer.flush()
+    return written
+
+
+def check_target(out: Path, output_format: str) -> None:
+    """A ConfigError unless ``out`` can be written: in an existing folder, a name the file
+    system accepts, and nothing there yet or a regular file (never a symlink, folder, device)."""
+    if not out.parent.is_dir():
+        raise ConfigError(f"{out}: the folder {out.parent} does not exist; create it first")
+    name_bytes = len(os.fsencode(out.name))
+    name_max = os.pathconf(out.parent, "PC_NAME_MAX")
+    if name_bytes > name_max:
+        raise ConfigError(
+            f"{out}: the file name is too long ({name_bytes} bytes; this file system allows "
+            f"{name_max}); choose a shorter name"
+        )
+    try:
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ConfigError(f"{out}: the path is too long; choose a shorter one") from None
+        raise
+    if stat.S_ISDIR(mode):
+        example = out / f"articles.{output_format}"
+        raise ConfigError(f"{out} is a directory; name a file in it, e.g. {example}")
+    if stat.S_ISLNK(mode) or not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise ConfigError(
+            f"{out} is {kind}; export writes only to a new or regular file: "
+            "give another OUT, or - for stdout"
+        )
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def progress_enabled() -> bool:

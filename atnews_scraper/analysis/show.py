@@ -12,20 +12,30 @@ from typing import Any
 
 from pymongo.database import Database
 
+from atnews_scraper.analysis.filters import INT64_MAX
+from atnews_scraper.analysis.formatting import terminal_safe
 from atnews_scraper.document import document_to_record
+from atnews_scraper.errors import ConfigError
 from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 LIST_SEPARATOR = " | "
+KEY_HINT = "give the article's URL or its post ID"
 
 
 def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any] | None:
     """The stored article for a post ID, a shortlink or any URL it is known by, else None."""
     key = key.strip()
-    post_id = int(key) if key.isdigit() else shortlink_post_id(key)
+    try:
+        post_id = int(key) if key.isdecimal() else shortlink_post_id(key)
+        canonical = None if post_id is not None else rules.canonical(key)
+    except ValueError as exc:  # urllib's reason, e.g. "Invalid IPv6 URL"
+        raise ConfigError(f"{key!r} is not a valid URL ({exc}); {KEY_HINT}") from None
     if post_id is not None:
+        if post_id > INT64_MAX:
+            raise ConfigError(f"post ID {post_id} is too large (at most {INT64_MAX}); {KEY_HINT}")
         return database[ARTICLES].find_one({"post_id": post_id})
-    urls = list(dict.fromkeys([rules.canonical(key), key]))
+    urls = list(dict.fromkeys([canonical, key]))
     return database[ARTICLES].find_one(
         {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}
     )
@@ -61,8 +71,9 @@ def _version_line(version: Mapping[str, Any], current: bool) -> str:
 
 
 def render_article(record: Mapping[str, Any], revisions: Iterable[Mapping[str, Any]]) -> str:
-    """The readable text of a record (JSON-ready values) and its earlier versions."""
-    title = record.get("title") or "(no title)"
+    """The readable text of a record (JSON-ready values) and its earlier versions; control
+    characters in stored text are shown as ``\\xNN`` so a terminal never acts on them."""
+    title = terminal_safe(record.get("title") or "(no title)")
     lines = [title, "=" * min(len(title), 100)]
     precision = record.get("date_precision")
     published = record.get("published_at")
@@ -95,4 +106,4 @@ def render_article(record: Mapping[str, Any], revisions: Iterable[Mapping[str, A
     lines += [_version_line(v, current=v is record) for v in history]
     lines += _line("first seen", record.get("first_seen_at"))
     lines += _line("last seen", record.get("last_seen_at"))
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"

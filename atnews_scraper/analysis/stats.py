@@ -4,7 +4,9 @@ Everything is computed portably: FerretDB 1.24 has no ``$dateToString`` / ``$yea
 projected cursor (only the fields the grouping needs) streams to the client, which buckets it.
 Dates are bucketed in Kabul time (the paper's clock); weeks are ISO weeks ("2022-W37"), starting
 on Monday. Between the first and last bucket, empty days/weeks/months are listed with 0 so that
-gaps show. Articles without a date are counted under "(no date)".
+gaps show, unless that would list more than ``MAX_FILLED_BUCKETS`` (a stored date in year 1 or
+9999): then only the non-empty buckets are listed. A moment whose Kabul day is past year 9999 is
+bucketed by its UTC day. Articles without a date are counted under "(no date)".
 
 By author: each name in ``authors``; an article with no named author counts under its
 ``byline`` (e.g. "AT News"), else under "(none)". By category or tag: each one of an article's
@@ -31,6 +33,7 @@ VALUE_GROUPINGS = ("category", "tag", "author")
 GROUPINGS = TIME_GROUPINGS + VALUE_GROUPINGS
 NO_DATE = "(no date)"
 NONE = "(none)"
+MAX_FILLED_BUCKETS = 100_000  # 270 years of days
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,10 @@ class Bucket:
 
 def bucket_start(moment: dt.datetime, by: str) -> dt.date:
     """The first day (Kabul time) of the day, ISO week or month that contains the moment."""
-    day = moment.astimezone(KABUL).date()
+    try:
+        day = moment.astimezone(KABUL).date()
+    except OverflowError:  # the calendar's last hours in UTC are past year 9999 in Kabul
+        day = moment.astimezone(dt.UTC).date()
     if by == "week":
         return day - dt.timedelta(days=day.weekday())
     if by == "month":
@@ -58,12 +64,20 @@ def next_start(start: dt.date, by: str) -> dt.date:
     return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
+def bucket_span(first: dt.date, last: dt.date, by: str) -> int:
+    """How many buckets from first to last, both included."""
+    if by == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    days = (last - first).days
+    return days // 7 + 1 if by == "week" else days + 1
+
+
 def bucket_label(start: dt.date, by: str) -> str:
     if by == "week":
         year, week, _ = start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return f"{year:04d}-W{week:02d}"
     if by == "month":
-        return start.strftime("%Y-%m")
+        return f"{start.year:04d}-{start.month:02d}"  # strftime gives "1-01" for year 1
     return start.isoformat()
 
 
@@ -79,9 +93,13 @@ def time_buckets(dates: Iterable[Any], by: str) -> list[Bucket]:
     buckets: list[Bucket] = []
     if counts:
         start, last = min(counts), max(counts)
-        while start <= last:
-            buckets.append(Bucket(bucket_label(start, by), counts[start], start))
-            start = next_start(start, by)
+        if bucket_span(start, last, by) > MAX_FILLED_BUCKETS:
+            days = sorted(counts)
+        else:
+            days = [start]
+            while days[-1] < last:  # no next bucket is asked for after the last (9999-12)
+                days.append(next_start(days[-1], by))
+        buckets = [Bucket(bucket_label(day, by), counts[day], day) for day in days]
     if undated:
         buckets.append(Bucket(NO_DATE, undated))
     return buckets

@@ -17,6 +17,9 @@ from atnews_scraper.extract import ExtractionError, extract_article
 from atnews_scraper.record import ArticleRecord
 from atnews_scraper.urls import UrlRules
 
+# A saved page is ~100 KB; the extractor inflates .gz input up to the same 64 MB.
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -64,7 +67,17 @@ def run(args: argparse.Namespace) -> int:
 def extract_file(path: Path, url: str | None, rules: UrlRules) -> ArticleRecord:
     """The record of one saved page (.gz content is inflated by the extractor). When neither
     --url nor the page itself names its URL, the file's own path stands in for it."""
-    return extract_article(path.read_bytes(), url or path.resolve().as_uri(), rules=rules)
+    return extract_article(read_page(path), url or path.resolve().as_uri(), rules=rules)
+
+
+def read_page(path: Path) -> bytes:
+    """The file's bytes, at most MAX_PAGE_BYTES: /dev/zero or a huge file is refused, not read
+    until memory runs out."""
+    with path.open("rb") as stream:
+        data = stream.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise ExtractionError(f"larger than {MAX_PAGE_BYTES // 2**20} MB, too big for a saved page")
+    return data
 
 
 def _reason(exc: Exception) -> str:

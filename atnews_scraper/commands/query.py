@@ -7,8 +7,8 @@ import sys
 
 from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.fields import parse_field_list, parse_sort
-from atnews_scraper.analysis.filters import parse_filter
-from atnews_scraper.analysis.formatting import FORMATS, write_rows
+from atnews_scraper.analysis.filters import check_limit, parse_filter
+from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.document import document_to_record
 from atnews_scraper.store import open_database
@@ -49,6 +49,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output (default: table)"
     )
+    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     query = parse_filter(args.filter)
     fields = parse_field_list(args.fields)
     sort = parse_sort(args.sort)
-    limit = max(args.limit, 0)
+    limit = max(check_limit(args.limit, zero_means_all=True), 0)
     database = open_database(config_from_args(args), say=say)
     total = count_matching(database, query)
     if total == 0:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     rows = (document_to_record(document) for document in documents)
     shown = min(total, limit) if limit else total
     title = f"{shown} of {total} articles" if shown < total else f"{total} articles"
-    write_rows(rows, fields, args.format, sys.stdout, title=title)
+    write_rows(rows, fields, args.format, sys.stdout, title, protect_formulas=not args.raw_csv)
     if shown < total:
         say(f"showing the first {shown} of {total} matches; --limit 0 shows all")
     return 0

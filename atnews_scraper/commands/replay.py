@@ -9,8 +9,10 @@ import threading
 from types import FrameType
 
 from atnews_scraper.commands import SubParsers, say
-from atnews_scraper.errors import EXIT_OK
+from atnews_scraper.errors import EXIT_OK, ConfigError
 from atnews_scraper.replay.faults import FAULT_SPEC_HELP, FaultPlan
+
+MAX_PORT = 65535
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -55,6 +57,10 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
 def run(args: argparse.Namespace) -> int:
     from atnews_scraper.replay.server import ReplayServer
 
+    if not 0 <= args.port <= MAX_PORT:
+        raise ConfigError(
+            f"--port {args.port} is not a port: give 1 to {MAX_PORT}, or 0 for a free one"
+        )
     plan = FaultPlan.build(args.fault, args.fault_rate, args.seed, args.random_fault)
     server = ReplayServer(args.path, host=args.host, port=args.port, faults=plan, log_path=args.log)
     stop = threading.Event()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atnews_scraper.analysis.filters import date_range
-from atnews_scraper.analysis.formatting import FORMATS, write_rows
+from atnews_scraper.analysis.filters import check_limit, date_range
+from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
 from atnews_scraper.analysis.search import search
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.document import document_to_record
@@ -30,10 +30,12 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output (default: table)"
     )
+    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    check_limit(args.limit)
     if args.limit < 1:
         raise ConfigError(f"--limit {args.limit}: give a number of results of at least 1")
     base_filter = date_range(args.since, None)
@@ -48,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         {"score": result.score, **document_to_record(result.document)} for result in outcome.results
     ]
     title = f"{len(rows)} best matches for {args.words!r}"
-    write_rows(rows, RESULT_COLUMNS, args.format, sys.stdout, title=title)
+    protect = not args.raw_csv
+    write_rows(rows, RESULT_COLUMNS, args.format, sys.stdout, title, protect_formulas=protect)
     say(f"search: {METHOD_NOTES[outcome.method]}")
     return 0

@@ -11,6 +11,7 @@ from atnews_scraper.analysis.filters import date_range
 from atnews_scraper.analysis.formatting import write_rows
 from atnews_scraper.analysis.stats import GROUPINGS, count_by, coverage
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.errors import ConfigError
 from atnews_scraper.store import open_database
 
 
@@ -59,6 +60,13 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         from atnews_scraper.analysis.plot import plot_counts
 
-        plot_counts(buckets, args.by, args.plot)
+        try:
+            plot_counts(buckets, args.by, args.plot)
+        except (ValueError, OverflowError):  # matplotlib's dates end at years 1 and 9999
+            dated = [bucket.label for bucket in buckets if bucket.start is not None]
+            raise ConfigError(
+                f"--plot: the dates run from {dated[0]} to {dated[-1]}, beyond what a chart can "
+                "draw (years 1 to 9999 with margins); narrow them with --since"
+            ) from None
         say(f"chart written to {args.plot}")
     return 0

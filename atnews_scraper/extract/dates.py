@@ -102,7 +102,10 @@ def _iso_datetime(text: str) -> DateValue | None:
         return None
     if not plausible(value):
         return None
-    return DateValue(to_kabul(value), "datetime")
+    try:
+        return DateValue(to_kabul(value), "datetime")
+    except OverflowError:  # e.g. 9999-12-31T23:00-12:00 is past year 9999 in Kabul time
+        return None
 
 
 def _printed(text: str) -> DateValue | None:

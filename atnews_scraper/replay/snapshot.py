@@ -112,6 +112,16 @@ def file_name_for(key: str, content_type: str) -> str:
     return "/".join([*directory, name])
 
 
+def _refuse_outside(root: Path, name: str, where: str) -> None:
+    """A SnapshotError unless ``name`` (symlinks followed) is inside the snapshot directory:
+    the server must never answer with a file the snapshot does not hold."""
+    if not (root / name).resolve().is_relative_to(root.resolve()):
+        raise SnapshotError(
+            f"{where} names {name!r}, outside the snapshot; "
+            "every file must be inside the snapshot directory"
+        )
+
+
 @dataclass
 class Snapshot:
     """A loaded snapshot: its entries, and the bodies read on demand."""
@@ -156,6 +166,12 @@ class Snapshot:
             if entry.status not in REDIRECT_STATUSES and entry.file is None:
                 raise SnapshotError(f"{manifest_path}: entry {key!r} has no file")
             entries[url_key(*split_key(key))] = entry
+        for key, entry in entries.items():
+            if entry.file is not None:
+                _refuse_outside(root, str(entry.file), f"{manifest_path}: entry {key!r}")
+        not_found = data.get("not_found")
+        if not_found is not None:
+            _refuse_outside(root, str(not_found), f"{manifest_path}: not_found")
         missing = sorted(
             e.file for e in entries.values() if e.file and not (root / e.file).is_file()
         )
@@ -164,7 +180,7 @@ class Snapshot:
                 f"{root}: {len(missing)} file(s) of the manifest are missing, e.g. {missing[0]}; "
                 "rebuild or re-copy the snapshot"
             )
-        return cls(root, str(data.get("site_url", "")), entries, data.get("not_found"))
+        return cls(root, str(data.get("site_url", "")), entries, not_found)
 
     def body(self, entry: Entry) -> bytes:
         if entry.file is None:
