@@ -24,6 +24,11 @@ ARTICLES = article_paths(SITE)
 # before the crawler read it: the server logs the burst of a --no-polite crawl up to ~30 ms late.
 IN_FLIGHT_S = 0.2
 TOLERANCE_S = 0.02  # clock and scheduling slack on a pause or a delay
+# A gap between two arrivals at the server also carries the event-loop lag of the earlier send
+# (Scrapy measures the delay from when it took the request, not from when the bytes left): up
+# to 70 ms seen on a 2-core machine at load 9. Without the Crawl-delay a gap is 0.5-1.5 s, so
+# four gaps all above 1.4 s by chance would be 1 in 10,000.
+DELAY_TOLERANCE_S = 0.1
 
 
 class FakeClock:
@@ -166,7 +171,7 @@ def test_a_polite_crawl_keeps_to_robots_crawl_delay(config: Config, tmp_path: Pa
         requests = server.requests
     assert result.code == 0, result.stderr
     assert len(requests) == 5  # robots.txt, two sitemaps, two articles
-    assert min(gaps(requests)) >= 1.5 - TOLERANCE_S
+    assert min(gaps(requests)) >= 1.5 - DELAY_TOLERANCE_S
     assert result.summary["crawl_delay_s"] == 1.5
     assert "robots.txt Crawl-delay 1.5 s: 1.5 s between requests" in crawl_log(config)
 
