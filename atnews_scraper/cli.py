@@ -27,19 +27,32 @@ COMMAND_MODULES = (
 
 
 def store_options() -> argparse.ArgumentParser:
-    """Options shared by every command that reads or writes the store."""
+    """Options shared by every command that reads or writes the store.
+
+    They are accepted before the command too (`atnews --var-dir X export ...`); their default is
+    SUPPRESS so that a sub-command's parser does not overwrite a value given before it."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("store")
     group.add_argument(
         "--mongo-uri",
         metavar="URI",
+        default=argparse.SUPPRESS,
         help="MongoDB server to use (default: $MONGODB_URI, else the embedded FerretDB server)",
     )
-    group.add_argument("--db", metavar="NAME", help="database name (default: $ATNEWS_DB or atnews)")
+    group.add_argument(
+        "--db",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="database name (default: $ATNEWS_DB or atnews)",
+    )
     group.add_argument(
         "--var-dir",
+        "--home",
+        dest="var_dir",
         metavar="DIR",
-        help="where the embedded database, logs, locks and journal live (default: ./var)",
+        default=argparse.SUPPRESS,
+        help="the archive's home: embedded database, logs, locks and journal (default: "
+        "$ATNEWS_HOME, else the user data directory, e.g. ~/.local/share/atnews)",
     )
     return parent
 
@@ -48,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atnews",
         description="Crawl Afghanistan Times into MongoDB, and query what was collected.",
+        parents=[store_options()],
     )
     parser.add_argument("--version", action="version", version=f"atnews {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.commands import SubParsers, config_from_args, json_on_error, print_json, say
 from atnews_scraper.store import embedded_server, hide_password, open_database
 
 
@@ -21,6 +22,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     stop = actions.add_parser("stop", parents=parents, help="stop the embedded server")
     stop.set_defaults(handler=run_stop)
     status = actions.add_parser("status", parents=parents, help="is it running, where, how big")
+    status.add_argument("--json", action="store_true", help="print the status as one JSON line")
     status.set_defaults(handler=run_status)
     flush = actions.add_parser(
         "flush", parents=parents, help="write journalled records that a failed run left behind"
@@ -49,21 +51,62 @@ def run_stop(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    report: dict[str, Any] = {
+        "home": str(config.var_dir),
+        "database": config.db_name,
+        "mongo_uri": hide_password(config.mongo_uri) if config.mongo_uri else None,
+        "embedded": not config.mongo_uri,
+        "data_dir": None if config.mongo_uri else str(config.db_dir),
+    }
+    with json_on_error(args.json, report):
+        code = _status(config, report)
+    if args.json:
+        print_json(report)
+    else:
+        print(_status_text(report))
+    return code
+
+
+def _status(config: Any, report: dict[str, Any]) -> int:
     if config.mongo_uri:
         database = open_database(config)
-        print(f"using MONGODB_URI {hide_password(config.mongo_uri)}, database {config.db_name}")
-        print(f"articles: {database['articles'].estimated_document_count()}")
-        return 0
-    info = embedded_server(config).status()
-    if info is None:
-        print(f"embedded database: not running (data in {config.db_dir})")
-        return 3
-    print(f"embedded database: running at {info.uri} (pid {info.pid})")
-    print(f"data: {info.data_dir}")
-    print(f"log: {info.log_file}")
-    database = open_database(config)
-    print(f"database {config.db_name}: articles {database['articles'].estimated_document_count()}")
+        report.update(running=True, status="ok", uri=report["mongo_uri"])
+    else:
+        info = embedded_server(config).status()
+        if info is None:
+            report.update(running=False, status="not running", uri=None, exit_code=3)
+            return 3
+        report.update(
+            running=True,
+            status="ok",
+            uri=info.uri,
+            pid=info.pid,
+            port=info.port,
+            log=info.log_file,
+        )
+        database = open_database(config)
+    report.update(articles=database["articles"].estimated_document_count(), exit_code=0)
     return 0
+
+
+def _status_text(report: dict[str, Any]) -> str:
+    if not report["embedded"]:
+        lines = [f"using MONGODB_URI {report['mongo_uri']}, database {report['database']}"]
+    elif not report["running"]:
+        lines = [f"embedded database: not running (data in {report['data_dir']})"]
+    else:
+        lines = [
+            f"embedded database: running at {report['uri']} (pid {report['pid']})",
+            f"data: {report['data_dir']}",
+            f"log: {report['log']}",
+        ]
+    lines.append(f"home: {report['home']}")
+    if "articles" in report:
+        if report["embedded"]:
+            lines.append(f"database {report['database']}: articles {report['articles']}")
+        else:
+            lines.append(f"articles: {report['articles']}")
+    return "\n".join(lines)
 
 
 def run_flush(args: argparse.Namespace) -> int:
