@@ -14,8 +14,11 @@ from pathlib import Path
 
 import platformdirs
 
+from atnews_scraper.errors import ConfigError
+
 DEFAULT_SITE_URL = "https://www.afghanistantimes.af/"
 DEFAULT_DB_NAME = "atnews"
+DEFAULT_DB_PORT = 27027  # the embedded server's port, kept across restarts
 # Every host that serves the paper; all map to one canonical URL on the first.
 DEFAULT_HOSTS = (
     "www.afghanistantimes.af",
@@ -34,6 +37,7 @@ class Config:
     var_dir: Path  # data, logs, locks, journal
     site_url: str
     hosts: tuple[str, ...] = field(default=DEFAULT_HOSTS)
+    db_port: int = DEFAULT_DB_PORT  # the embedded server's port (ATNEWS_DB_PORT)
     notice: str | None = None  # one line for the user about where the archive was found
 
     @property
@@ -79,6 +83,17 @@ def resolve_home(var_dir: str | os.PathLike[str] | None) -> tuple[Path, str | No
     return user_home(), None
 
 
+def configured_port(value: str | None) -> int:
+    if not value:
+        return DEFAULT_DB_PORT
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(
+            f"ATNEWS_DB_PORT: {value!r} is not a port number (1-65535); "
+            f"unset it to use {DEFAULT_DB_PORT}"
+        )
+    return int(value)
+
+
 def load_config(
     mongo_uri: str | None = None,
     db_name: str | None = None,
@@ -95,6 +110,7 @@ def load_config(
         var_dir=home,
         site_url=site_url or env.get("ATNEWS_SITE_URL") or DEFAULT_SITE_URL,
         hosts=hosts or env_hosts or DEFAULT_HOSTS,
+        db_port=configured_port(env.get("ATNEWS_DB_PORT")),
         notice=notice,
     )
 
