@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from atnews_scraper.commands import SubParsers, config_from_args, say
@@ -15,6 +16,7 @@ from atnews_scraper.crawl.options import (
     parse_since,
     parse_sources,
 )
+from atnews_scraper.errors import AtnewsError
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -96,7 +98,14 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    from atnews_scraper.crawl.runner import run_crawl
+    from atnews_scraper.crawl.runner import failure_line, new_run_id, run_crawl
 
-    options = options_from_args(args)
-    return run_crawl(config_from_args(args), options, json_output=args.json, say=say)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        config = config_from_args(args)
+        options = options_from_args(args)
+    except AtnewsError as exc:
+        if args.json:  # one JSON line on every path, bad options too
+            print(failure_line(exc, new_run_id(started), started, args.site_url), flush=True)
+        raise
+    return run_crawl(config, options, json_output=args.json, say=say)
