@@ -201,3 +201,19 @@ def test_database_killed_mid_crawl_exits_3_with_json_and_a_run_recorded_later(
 
 def test_load_config_is_untouched_by_the_tests_home() -> None:
     assert load_config().var_dir == Path(os.environ["ATNEWS_HOME"])
+
+
+def test_db_flush_records_kept_run_summaries(config: Config, database: Database) -> None:
+    import datetime as dt
+
+    from atnews_scraper.cli import main
+    from atnews_scraper.crawl.summary import failed_summary, keep_pending
+
+    started = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    keep_pending(config, failed_summary("r1", started, None, "store_unreachable", 3, "gone"))
+    args = ["--mongo-uri", str(config.mongo_uri), "--db", config.db_name]
+    assert main(["db", "flush", *args, "--var-dir", str(config.var_dir)]) == 0
+    (run,) = database["crawl_runs"].find()
+    assert (run["_id"], run["status"], run["started_at"]) == ("r1", "store_unreachable", started)
+    assert main(["db", "flush", *args, "--var-dir", str(config.var_dir)]) == 0
+    assert database["crawl_runs"].count_documents({}) == 1

@@ -110,9 +110,14 @@ def _status_text(report: dict[str, Any]) -> str:
 
 
 def run_flush(args: argparse.Namespace) -> int:
+    from atnews_scraper.crawl.summary import store_pending
     from atnews_scraper.journal import flush_journal
 
     config = config_from_args(args)
-    written = flush_journal(config, open_database(config, say=say))
+    database = open_database(config, say=say)
+    written = flush_journal(config, database)
     say(f"journal flushed: {written} record(s) written")
+    runs = store_pending(config, database)
+    if runs:
+        say(f"recorded {runs} crawl run summary(ies) kept while the database was away")
     return 0
