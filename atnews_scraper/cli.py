@@ -14,6 +14,8 @@ from atnews_scraper.errors import AtnewsError
 COMMAND_MODULES = (
     "crawl",
     "db",
+    "runs",
+    "health",
     "extract",
     "fixtures",
     "replay",
