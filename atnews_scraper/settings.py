@@ -98,3 +98,15 @@ LOG_FORMATTER = "atnews_scraper.crawl.logs.ShortItemLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o/-O items.jsonl|json|csv|xml` write article records (atnews_scraper/crawl/feed_export.py).
+FEED_EXPORTERS = {
+    name: f"atnews_scraper.crawl.feed_export.{exporter}"
+    for name, exporter in (
+        ("json", "JsonRecordExporter"),
+        ("jsonlines", "JsonLinesRecordExporter"),
+        ("jsonl", "JsonLinesRecordExporter"),
+        ("jl", "JsonLinesRecordExporter"),
+        ("csv", "CsvRecordExporter"),
+        ("xml", "XmlRecordExporter"),
+    )
+}

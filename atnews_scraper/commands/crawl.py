@@ -13,6 +13,8 @@ from atnews_scraper.crawl.options import (
     CrawlOptions,
     check_positive,
     check_site_url,
+    parse_feeds,
+    parse_scrapy_settings,
     parse_since,
     parse_sources,
 )
@@ -74,6 +76,32 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument(
         "--log-file", metavar="PATH", type=Path, help="log file (default: VAR_DIR/log/crawl.log)"
     )
+    scrapy = parser.add_argument_group("Scrapy")
+    scrapy.add_argument(
+        "-s",
+        "--set",
+        dest="scrapy_settings",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a Scrapy setting for this run (repeatable), as with `scrapy crawl -s`",
+    )
+    scrapy.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="also append the stored article records to FILE (.jsonl, .json, .csv, .xml)",
+    )
+    scrapy.add_argument(
+        "-O",
+        "--overwrite-output",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="like -o, overwriting FILE",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -94,6 +122,8 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         sources=parse_sources(args.sources),
         timeout=args.timeout,
         log_file=args.log_file.resolve() if args.log_file else None,
+        scrapy_settings=parse_scrapy_settings(args.scrapy_settings),
+        feeds=parse_feeds(args.output, args.overwrite_output),
     )
 
 

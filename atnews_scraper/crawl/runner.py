@@ -83,6 +83,9 @@ def scrapy_settings(
         overrides["JOBDIR"] = str(options.jobdir)
     if not options.polite:
         overrides.update(NOT_POLITE)
+    if options.feeds:
+        overrides["FEEDS"] = options.feeds
+    overrides.update(options.scrapy_settings)  # `-s NAME=VALUE`: the user's word is the last
     settings.setdict(overrides, priority="cmdline")
     return settings
 
