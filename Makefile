@@ -14,7 +14,7 @@ setup: $(STAMP) $(FERRETDB)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,analysis]'
 	@touch $(STAMP)
 
 $(FERRETDB): scripts/install-ferretdb.sh

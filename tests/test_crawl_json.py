@@ -109,6 +109,12 @@ def test_cron_recipe_success_lock_refused_database_down(
     errors = err.read_text().splitlines()
     assert [line.split(":")[0:2] for line in errors] == [["atnews crawl", " error"]] * 2
     assert database["crawl_runs"].count_documents({}) == 1
+    # As an analyst reads it (the [analysis] extra, installed for the tests).
+    import pandas
+
+    frame = pandas.read_json(out, lines=True)
+    assert list(frame["status"]) == ["ok", "locked", "store_unreachable"]
+    assert list(frame["exit_code"]) == [0, 4, 3]
 
 
 def test_a_bad_option_prints_one_json_line(config: Config) -> None:

@@ -11,6 +11,7 @@ from atnews_scraper.analysis.filters import date_range
 from atnews_scraper.analysis.formatting import write_rows
 from atnews_scraper.analysis.stats import GROUPINGS, count_by, coverage
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.extras import require
 from atnews_scraper.store import open_database
 
 
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         title = f"field coverage ({total} articles)"
         write_rows(rows, ("field", "empty", "share empty"), "table", sys.stdout, title)
     if args.plot:
+        require("matplotlib", "atnews stats --plot")
         from atnews_scraper.analysis.plot import plot_counts
 
         plot_counts(buckets, args.by, args.plot)
