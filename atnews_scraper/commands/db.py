@@ -34,7 +34,7 @@ def run_start(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     server = embedded_server(config)
     running = server.status()
-    info = server.start(port=args.port)
+    info = server.start(port=args.port, say=say)
     if running is None:
         say(f"started: {info.uri} (pid {info.pid}, data in {info.data_dir}, log {info.log_file})")
     else:
