@@ -98,3 +98,30 @@ def test_a_bad_configured_port_is_one_clear_line(
     assert str(error.value) == (
         f"ATNEWS_DB_PORT: {value!r} is not a port number (1-65535); unset it to use 27027"
     )
+
+
+def test_db_status_json_prints_the_uri(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from atnews_scraper.cli import main
+
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    port = free_port()
+    home = ["--home", str(tmp_path / "home")]
+    assert main(["db", "start", "--port", str(port), *home]) == 0
+    try:
+        capsys.readouterr()
+        assert main(["db", "status", "--json", *home]) == 0
+        out = capsys.readouterr().out
+    finally:
+        main(["db", "stop", *home])
+    assert out.count("\n") == 1
+    report = json.loads(out)
+    assert (report["uri"], report["port"], report["articles"]) == (
+        f"mongodb://127.0.0.1:{port}/",
+        port,
+        0,
+    )
+    assert report["data_dir"] == str(tmp_path / "home" / "db")
