@@ -185,12 +185,12 @@ def test_database_killed_mid_crawl_exits_3_with_json_and_a_run_recorded_later(
     report = json.loads(line)
     assert (report["status"], report["exit_code"]) == ("store_unreachable", 3)
     assert report["articles"]["journalled"] == 4
-    assert stderr.splitlines()[-1] == (
+    assert stderr.splitlines() == [  # one line, nothing else
         f"atnews crawl: error: the database went away during the crawl ({config.mongo_uri}); "
         "nothing is lost: 4 records wait in the journal and this run's summary in "
         f"{config.run_dir / 'crawl-runs-pending-faults.jsonl'}, written by the next run "
         "or `atnews db flush`"
-    )
+    ]
     # The database is back: the next run records the lost run's summary, then its own.
     config = private_config(private_server, tmp_path)
     with ReplayServer(SITE) as site:
