@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -115,6 +116,12 @@ def test_cron_recipe_success_lock_refused_database_down(
     frame = pandas.read_json(out, lines=True)
     assert list(frame["status"]) == ["ok", "locked", "store_unreachable"]
     assert list(frame["exit_code"]) == [0, 4, 3]
+    jq = shutil.which("jq")
+    if jq is not None:  # and as an operator reads it
+        statuses = subprocess.run(
+            [jq, "-r", ".status", str(out)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert statuses == ["ok", "locked", "store_unreachable"]
 
 
 def test_a_bad_option_prints_one_json_line(config: Config) -> None:
@@ -223,3 +230,25 @@ def test_db_flush_records_kept_run_summaries(config: Config, database: Database)
     assert (run["_id"], run["status"], run["started_at"]) == ("r1", "store_unreachable", started)
     assert main(["db", "flush", *args, "--var-dir", str(config.var_dir)]) == 0
     assert database["crawl_runs"].count_documents({}) == 1
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_prints_one_json_line(config: Config, database: Database) -> None:
+    import signal
+
+    with ReplayServer(SITE, faults=["slow=8@/editorial-*"]) as site:
+        child = subprocess.Popen(
+            crawl_command(config, site.url), cwd=REPO, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not database["articles"].count_documents({}):
+            assert time.monotonic() < deadline, "the crawl stored nothing"
+            time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == 1, stderr
+    (line,) = stdout.splitlines()
+    report = json.loads(line)
+    assert (report["status"], report["exit_code"]) == ("interrupted", 1)
+    assert stderr.splitlines()[-1].startswith("atnews crawl: interrupted (")
