@@ -189,10 +189,16 @@ def _locked_run(
     news: list[str] = []
     uri = resolve_uri(config, news.append if json_output else tell)
     database = connect(uri, config.db_name)
-    recorded = store_pending(config, database)
+    try:
+        recorded = store_pending(config, database)
+        plan = CrawlPlan(options, load_known(database), load_state(database))
+    except PyMongoError as exc:  # it answered the ping, then went away
+        raise StoreUnavailable(
+            f"the database at {hide_password(uri)} went away at the start of the crawl "
+            f"({str(exc).split(',')[0]}); nothing was done: run again when it is back"
+        ) from exc
     if recorded:
         news.append(f"recorded {recorded} earlier run(s) that had lost the database")
-    plan = CrawlPlan(options, load_known(database), load_state(database))
     log_file = options.log_file or config.log_dir / "crawl.log"
     terminal, progress = _terminal_handler(json_output)
     file_handler = setup_logging(log_file, terminal)
