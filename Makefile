@@ -8,13 +8,13 @@ FERRETDB := .tools/bin/ferretdb
 CRAWL_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup crawl test lint typecheck pytest eval bench check-fixtures clean
+.PHONY: setup crawl demo test lint typecheck pytest eval bench check-fixtures clean
 
 setup: $(STAMP) $(FERRETDB)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,analysis]'
 	@touch $(STAMP)
 
 $(FERRETDB): scripts/install-ferretdb.sh
@@ -23,6 +23,11 @@ $(FERRETDB): scripts/install-ferretdb.sh
 ## The main job: a crawl of the live site into the embedded store (or MONGODB_URI).
 crawl: setup
 	$(BIN)/atnews crawl $(CRAWL_ARGS)
+
+## The pipeline at work without the live site: the bundled snapshot, served by `atnews replay`,
+## crawled into a separate demo archive (.demo/); prints what to try next.
+demo: setup
+	ATNEWS=$(BIN)/atnews bash scripts/demo.sh
 
 ## The whole offline test suite, with lint, format and type checks.
 test: setup lint typecheck pytest
@@ -50,4 +55,4 @@ check-fixtures: setup
 	$(BIN)/atnews fixtures check
 
 clean:
-	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools var .demo .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,8 @@ from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, EXIT_USAGE, At
 COMMAND_MODULES = (
     "crawl",
     "db",
+    "runs",
+    "health",
     "extract",
     "fixtures",
     "replay",
@@ -32,19 +34,32 @@ COMMAND_MODULES = (
 
 
 def store_options() -> argparse.ArgumentParser:
-    """Options shared by every command that reads or writes the store."""
+    """Options shared by every command that reads or writes the store.
+
+    They are accepted before the command too (`atnews --var-dir X export ...`); their default is
+    SUPPRESS so that a sub-command's parser does not overwrite a value given before it."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("store")
     group.add_argument(
         "--mongo-uri",
         metavar="URI",
+        default=argparse.SUPPRESS,
         help="MongoDB server to use (default: $MONGODB_URI, else the embedded FerretDB server)",
     )
-    group.add_argument("--db", metavar="NAME", help="database name (default: $ATNEWS_DB or atnews)")
+    group.add_argument(
+        "--db",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="database name (default: $ATNEWS_DB or atnews)",
+    )
     group.add_argument(
         "--var-dir",
+        "--home",
+        dest="var_dir",
         metavar="DIR",
-        help="where the embedded database, logs, locks and journal live (default: ./var)",
+        default=argparse.SUPPRESS,
+        help="the archive's home: embedded database, logs, locks and journal (default: "
+        "$ATNEWS_HOME, else the user data directory, e.g. ~/.local/share/atnews)",
     )
     return parent
 
@@ -53,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atnews",
         description="Crawl Afghanistan Times into MongoDB, and query what was collected.",
+        parents=[store_options()],
     )
     parser.add_argument("--version", action="version", version=f"atnews {__version__}")
     parser.add_argument(

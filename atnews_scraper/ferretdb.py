@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from atnews_scraper.config import ferretdb_binary
+from atnews_scraper.config import DEFAULT_DB_PORT, ferretdb_binary
 from atnews_scraper.errors import ConfigError, StoreUnavailable
 
-DEFAULT_PORT = 27027
+DEFAULT_PORT = DEFAULT_DB_PORT
 READY_TIMEOUT_S = 30.0
 
 
@@ -38,7 +40,10 @@ class ServerInfo:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on the port. Like the server itself (Go sets SO_REUSEADDR on listeners),
+    the check ignores connections in TIME-WAIT, so a restart keeps its port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -74,9 +79,13 @@ def _pid_alive(pid: int) -> bool:
 class EmbeddedServer:
     """Start, stop and inspect one FerretDB server bound to 127.0.0.1."""
 
-    def __init__(self, data_dir: Path, run_dir: Path, log_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, run_dir: Path, log_dir: Path, preferred_port: int = DEFAULT_PORT
+    ) -> None:
         self.data_dir = data_dir
+        self.preferred_port = preferred_port
         self.state_file = run_dir / "ferretdb.json"
+        self.start_lock = run_dir / "ferretdb.start.lock"
         self.log_file = log_dir / "ferretdb.log"
         self.ferret_state_dir = run_dir / "ferretdb-state"
 
@@ -93,7 +102,30 @@ class EmbeddedServer:
             return None
         return info if self._wait_ready(info, timeout=2.0) else None
 
-    def start(self, port: int | None = None, timeout: float = READY_TIMEOUT_S) -> ServerInfo:
+    def start(
+        self,
+        port: int | None = None,
+        timeout: float = READY_TIMEOUT_S,
+        say: Callable[[str], None] | None = None,
+    ) -> ServerInfo:
+        """The running server, or a new one. Starts are serialised by a lock file, so commands
+        starting at once share one server instead of racing for the port."""
+        with self._starting():
+            return self._start(port, timeout, say)
+
+    @contextlib.contextmanager
+    def _starting(self) -> Iterator[None]:
+        self.start_lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.start_lock, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released by the kernel if this process dies
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _start(
+        self, port: int | None, timeout: float, say: Callable[[str], None] | None
+    ) -> ServerInfo:
         running = self.status()
         if running is not None:
             if port is not None and port != running.port:
@@ -109,7 +141,16 @@ class EmbeddedServer:
                 "(or `bash scripts/install-ferretdb.sh`), or set MONGODB_URI to a MongoDB server"
             )
         if port is None:
-            port = DEFAULT_PORT if port_is_free(DEFAULT_PORT) else free_port()
+            port = self.preferred_port
+            if not port_is_free(port):
+                port = free_port()
+                if say is not None:
+                    say(
+                        f"port {self.preferred_port} on 127.0.0.1 is taken by another program: "
+                        f"the embedded database runs on port {port} instead "
+                        f"(mongodb://127.0.0.1:{port}/); free port {self.preferred_port} "
+                        "or set ATNEWS_DB_PORT to choose another"
+                    )
         elif not port_is_free(port):
             raise ConfigError(
                 f"port {port} on 127.0.0.1 is in use: choose another with --port, "

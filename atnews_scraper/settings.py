@@ -105,3 +105,16 @@ FEED_EXPORT_ENCODING = "utf-8"
 # atnews_scraper.crawl.listings.ListingBounds). The environment variables override them.
 ATNEWS_MAX_LISTING_PAGES = positive_int_env("ATNEWS_MAX_LISTING_PAGES", 5000)
 ATNEWS_LISTING_STALL_PAGES = positive_int_env("ATNEWS_LISTING_STALL_PAGES", 5)
+
+# `-o/-O items.jsonl|json|csv|xml` write article records (atnews_scraper/crawl/feed_export.py).
+FEED_EXPORTERS = {
+    name: f"atnews_scraper.crawl.feed_export.{exporter}"
+    for name, exporter in (
+        ("json", "JsonRecordExporter"),
+        ("jsonlines", "JsonLinesRecordExporter"),
+        ("jsonl", "JsonLinesRecordExporter"),
+        ("jl", "JsonLinesRecordExporter"),
+        ("csv", "CsvRecordExporter"),
+        ("xml", "XmlRecordExporter"),
+    )
+}

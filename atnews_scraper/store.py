@@ -46,7 +46,9 @@ def hide_password(uri: str) -> str:
 
 
 def embedded_server(config: Config) -> EmbeddedServer:
-    return EmbeddedServer(config.db_dir, config.run_dir, config.log_dir)
+    return EmbeddedServer(
+        config.db_dir, config.run_dir, config.log_dir, preferred_port=config.db_port
+    )
 
 
 def resolve_uri(config: Config, say: Say | None = None, autostart: bool = True) -> str:
@@ -58,7 +60,7 @@ def resolve_uri(config: Config, say: Say | None = None, autostart: bool = True) 
     if info is None:
         if not autostart:
             raise StoreUnavailable("the embedded database is not running: run `atnews db start`")
-        info = server.start()
+        info = server.start(say=say)
         if say is not None:
             say(f"started the embedded database on port {info.port} (data in {info.data_dir})")
     return info.uri

@@ -17,6 +17,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def atnews_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test (nor a command it runs) writes into the user's real archive."""
+    home = tmp_path_factory.mktemp("atnews-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATNEWS_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
 def ferretdb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
     """One real FerretDB server on a free port for the whole session (per xdist worker)."""

@@ -26,8 +26,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol, TextIO, get_args, get_origin, get_type_hints
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError:  # the [analysis] extra is not installed: open_writer says so for parquet
+    pa = pq = None
 
 from atnews_scraper.analysis.fields import (
     FIELD_TYPES,
@@ -38,6 +41,7 @@ from atnews_scraper.analysis.fields import (
 from atnews_scraper.analysis.formatting import csv_row, csv_writer, json_line
 from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import AtnewsError, ConfigError
+from atnews_scraper.extras import require
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_BATCH = 5000
@@ -171,6 +175,7 @@ def open_writer(
     """
     columns = list(fields or TOP_LEVEL_FIELDS)
     if output_format == "parquet":
+        require("pyarrow", "parquet export")
         return ParquetWriter(sink, columns), None
     stream = io.TextIOWrapper(sink, encoding="utf-8", newline="")
     writer: ExportWriter = (

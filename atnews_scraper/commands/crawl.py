@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from atnews_scraper.commands import SubParsers, config_from_args, say
@@ -12,9 +13,12 @@ from atnews_scraper.crawl.options import (
     CrawlOptions,
     check_positive,
     check_site_url,
+    parse_feeds,
+    parse_scrapy_settings,
     parse_since,
     parse_sources,
 )
+from atnews_scraper.errors import AtnewsError
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -72,6 +76,32 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument(
         "--log-file", metavar="PATH", type=Path, help="log file (default: VAR_DIR/log/crawl.log)"
     )
+    scrapy = parser.add_argument_group("Scrapy")
+    scrapy.add_argument(
+        "-s",
+        "--set",
+        dest="scrapy_settings",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a Scrapy setting for this run (repeatable), as with `scrapy crawl -s`",
+    )
+    scrapy.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="also append the stored article records to FILE (.jsonl, .json, .csv, .xml)",
+    )
+    scrapy.add_argument(
+        "-O",
+        "--overwrite-output",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="like -o, overwriting FILE",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -92,11 +122,20 @@ def options_from_args(args: argparse.Namespace) -> CrawlOptions:
         sources=parse_sources(args.sources),
         timeout=args.timeout,
         log_file=args.log_file.resolve() if args.log_file else None,
+        scrapy_settings=parse_scrapy_settings(args.scrapy_settings),
+        feeds=parse_feeds(args.output, args.overwrite_output),
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from atnews_scraper.crawl.runner import run_crawl
+    from atnews_scraper.crawl.runner import failure_line, new_run_id, run_crawl
 
-    options = options_from_args(args)
-    return run_crawl(config_from_args(args), options, json_output=args.json, say=say)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        config = config_from_args(args)
+        options = options_from_args(args)
+    except AtnewsError as exc:
+        if args.json:  # one JSON line on every path, bad options too
+            print(failure_line(exc, new_run_id(started), started, args.site_url), flush=True)
+        raise
+    return run_crawl(config, options, json_output=args.json, say=say)

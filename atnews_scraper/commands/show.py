@@ -18,6 +18,9 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "show", parents=parents, help="one article, readable, with its revision history"
     )
     parser.add_argument("key", metavar="URL|POST_ID", help="the article's URL or WordPress post ID")
+    parser.add_argument(
+        "--diff", action="store_true", help="also show what changed between revisions, by word"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -31,5 +34,10 @@ def run(args: argparse.Namespace) -> int:
         say(f"no stored article has the URL or post ID {args.key!r}")
         return 0
     revisions = find_revisions(database, document)
-    sys.stdout.write(render_article(document_to_record(document), revisions))
+    record = document_to_record(document)
+    sys.stdout.write(render_article(record, revisions))
+    if getattr(args, "diff", False):
+        from atnews_scraper.analysis.diff import revision_diffs
+
+        print("\nchanges:\n" + "\n".join(revision_diffs([*revisions, record], current=True)))
     return 0

@@ -12,6 +12,7 @@ from atnews_scraper.analysis.formatting import write_rows
 from atnews_scraper.analysis.stats import GROUPINGS, count_by, coverage
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.errors import ConfigError
+from atnews_scraper.extras import require
 from atnews_scraper.store import open_database
 
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         title = f"field coverage ({total} articles)"
         write_rows(rows, ("field", "empty", "share empty"), "table", sys.stdout, title)
     if args.plot:
+        require("matplotlib", "atnews stats --plot")
         from atnews_scraper.analysis.plot import plot_counts
 
         try:

@@ -28,6 +28,8 @@ class CrawlOptions:
     sources: frozenset[str] = field(default_factory=lambda: frozenset(SOURCES))
     timeout: float = DEFAULT_TIMEOUT_S
     log_file: Path | None = None
+    scrapy_settings: tuple[tuple[str, str], ...] = ()  # `-s NAME=VALUE`, applied last
+    feeds: dict[str, dict[str, object]] = field(default_factory=dict)  # `-o/-O FILE`: FEEDS
 
 
 def parse_sources(value: str) -> frozenset[str]:
@@ -73,3 +75,33 @@ def positive_int_env(name: str, default: int) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) <= 0:
         raise ConfigError(f"{name}: {value!r} is not a whole number above 0; unset it or fix it")
     return int(value)
+
+
+def parse_scrapy_settings(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """``-s NAME=VALUE`` options, as Scrapy's own `scrapy crawl -s` takes them."""
+    pairs = []
+    for value in values:
+        name, equals, setting = value.partition("=")
+        if not equals or not name.strip():
+            raise ConfigError(f"-s: {value!r} is not NAME=VALUE")
+        pairs.append((name.strip(), setting))
+    return tuple(pairs)
+
+
+def parse_feeds(output: list[str], overwrite: list[str]) -> dict[str, dict[str, object]]:
+    """``-o FILE`` (append) / ``-O FILE`` (overwrite) as Scrapy's FEEDS setting; the format
+    comes from the extension or a ``:FORMAT`` suffix, as with `scrapy crawl -o`."""
+    if not output and not overwrite:
+        return {}
+    if output and overwrite:
+        raise ConfigError("-o and -O cannot be used together")
+    from scrapy.exceptions import UsageError
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import feed_process_params_from_cli
+
+    settings = Settings()
+    settings.setmodule("atnews_scraper.settings", priority="project")
+    try:
+        return feed_process_params_from_cli(settings, output, overwrite_output=overwrite)
+    except UsageError as exc:
+        raise ConfigError(f"-o/-O: {exc}") from None

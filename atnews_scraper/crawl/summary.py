@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
+from atnews_scraper.config import Config
 from atnews_scraper.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNAVAILABLE
 from atnews_scraper.store import CRAWL_RUNS
 
@@ -123,17 +127,79 @@ def build_summary(facts: RunFacts, stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def failed_summary(
+    run_id: str,
+    started_at: dt.datetime,
+    site_url: str | None,
+    status: str,
+    exit_code: int,
+    error: str,
+) -> dict[str, Any]:
+    """The summary of a run that ended before or without crawling: refused by the lock, bad
+    options, the database unreachable, interrupted at start."""
+    finished_at = dt.datetime.now(dt.UTC)
+    return {
+        "run_id": run_id,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "duration_s": round((finished_at - started_at).total_seconds(), 3),
+        "site_url": site_url,
+        "status": status,
+        "exit_code": exit_code,
+        "error": error,
+    }
+
+
 def store_summary(database: Database, summary: Mapping[str, Any]) -> None:
     database[CRAWL_RUNS].insert_one({"_id": summary["run_id"], **summary})
 
 
+def pending_runs_path(config: Config) -> Path:
+    """Summaries of runs that lost the database, kept for the next run (one file per database)."""
+    safe_name = re.sub(r"[^\w.-]", "_", config.db_name)
+    return config.run_dir / f"crawl-runs-pending-{safe_name}.jsonl"
+
+
+def keep_pending(config: Config, summary: Mapping[str, Any]) -> Path:
+    path = pending_runs_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as pending:
+        pending.write(summary_json(summary) + "\n")
+        pending.flush()
+    return path
+
+
+def store_pending(config: Config, database: Database) -> int:
+    """Write the kept summaries into ``crawl_runs`` (each once), then forget them."""
+    path = pending_runs_path(config)
+    if not path.exists():
+        return 0
+    written = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            summary = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a kill: its run is in the log file
+        for key in ("started_at", "finished_at"):
+            summary[key] = dt.datetime.fromisoformat(summary[key])
+        try:
+            store_summary(database, summary)
+            written += 1
+        except DuplicateKeyError:
+            pass  # stored by an earlier attempt that was cut short before the file went
+    path.unlink()
+    return written
+
+
 def summary_json(summary: Mapping[str, Any]) -> str:
+    """One line of JSON (cron appends them to a JSON Lines file)."""
+
     def default(value: Any) -> Any:
         if isinstance(value, dt.datetime | dt.date):
             return value.isoformat()
         raise TypeError(type(value).__name__)
 
-    return json.dumps(summary, default=default, indent=2, ensure_ascii=False)
+    return json.dumps(summary, default=default, ensure_ascii=False)
 
 
 def _counts(values: Mapping[str, int]) -> str:
