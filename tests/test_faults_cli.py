@@ -513,7 +513,7 @@ def test_an_unusable_var_dir_is_one_line(
     blocker.write_text("")
     assert main(["query", "{}", "--var-dir", str(blocker / "var")]) == 2
     assert capsys.readouterr().err == (
-        f"atnews query: error: {blocker / 'var' / 'db'}: Not a directory; check that the "
+        f"atnews query: error: {blocker / 'var' / 'run'}: Not a directory; check that the "
         "folder (e.g. --var-dir) is writable\n"
     )
 
@@ -527,7 +527,7 @@ def test_a_read_only_var_dir_is_one_line(
     monkeypatch.setattr(Path, "mkdir", read_only)  # root ignores permission bits: simulate it
     assert main(["stats", "--var-dir", str(tmp_path / "var")]) == 2
     assert capsys.readouterr().err == (
-        f"atnews stats: error: {tmp_path / 'var' / 'db'}: Read-only file system; check that the "
+        f"atnews stats: error: {tmp_path / 'var' / 'run'}: Read-only file system; check that the "
         "folder (e.g. --var-dir) is writable\n"
     )
 
