@@ -15,6 +15,7 @@ from atnews_scraper.crawl.options import (
     parse_since,
     parse_sources,
 )
+from atnews_scraper.distributed.options import add_distributed_options
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -72,6 +73,11 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument(
         "--log-file", metavar="PATH", type=Path, help="log file (default: VAR_DIR/log/crawl.log)"
     )
+    # Distributed crawl (docs/distributed.md): the same run shared by N worker processes.
+    parser.add_argument(
+        "--workers", metavar="N", type=int, help="crawl with N worker processes sharing Redis"
+    )
+    add_distributed_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -99,4 +105,18 @@ def run(args: argparse.Namespace) -> int:
     from atnews_scraper.crawl.runner import run_crawl
 
     options = options_from_args(args)
+    if getattr(args, "workers", None) is not None:
+        from atnews_scraper.distributed.local import run_local_workers
+
+        check_positive("--workers", args.workers)
+        check_positive("--rate", args.rate)
+        return run_local_workers(
+            config_from_args(args),
+            options,
+            args.workers,
+            redis_url=args.redis_url,
+            rate=args.rate,
+            json_output=args.json,
+            say=say,
+        )
     return run_crawl(config_from_args(args), options, json_output=args.json, say=say)

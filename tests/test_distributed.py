@@ -1,0 +1,226 @@
+"""Distributed crawl: workers sharing one run in a real redis-server, crawling the replay server
+into a real FerretDB."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from crawl_support import SITE, article_paths, fetched
+from distributed_support import crawl_workers, needs_redis, private_redis, start_worker
+from pymongo.database import Database
+
+from atnews_scraper.cli import main
+from atnews_scraper.config import Config
+from atnews_scraper.crawl.options import CrawlOptions
+from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, namespace
+from atnews_scraper.replay import ReplayServer
+from atnews_scraper.sitegen import synthetic_site, write_site
+
+pytestmark = needs_redis
+ARTICLES = article_paths(SITE)
+MAIN = "https://www.afghanistantimes.af"
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    yield from private_redis(tmp_path / "redis-var")
+
+
+def stored_urls(database: Database) -> list[str]:
+    return sorted(d["url"] for d in database["articles"].find({}, {"url": 1}))
+
+
+# --- leases, on a real Redis -------------------------------------------------------------------
+
+
+def test_a_dead_workers_lease_goes_back_to_the_queue_exactly_once(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    run = Run(client, "db", "r1")
+    client.zadd(run.queue_key, {b"first": -10, b"second": 0})
+    run.beat("alive")
+    assert run.pop_leased("dead") == ("1", b"first")
+    assert run.pop_leased("alive") == ("2", b"second")
+    assert (run.queued(), run.leased()) == (0, 2)
+    assert [run.requeue_dead(), run.requeue_dead()] == [1, 0]  # "dead" never beat
+    assert client.zrange(run.queue_key, 0, -1, withscores=True) == [(b"first", -10.0)]
+    run.ack("2")
+    assert run.pop_leased("alive") == ("3", b"first")
+    assert run.release_own("alive") == 1
+    assert run.is_drained()
+
+
+def test_a_worker_of_another_protocol_is_refused_with_exit_2(
+    config: Config, redis_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.set(f"{namespace(config.db_name)}:run", "old-run")
+    client.set(f"{namespace(config.db_name)}:old-run:version", str(PROTOCOL - 1))
+    code = main(
+        ["worker", *_store(config), "--redis-url", redis_url, "--site-url", "http://127.0.0.1:9/"]
+    )
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"atnews worker: error: run old-run in Redis was started by workers of protocol "
+        f"{PROTOCOL - 1}, this worker speaks protocol {PROTOCOL}: run the same atnews version "
+        "on every worker (or let that run finish first)"
+    )
+
+
+def test_unreachable_redis_is_one_line_and_exit_3(
+    config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"unix://{tmp_path / 'nothing.sock'}"
+    code = main(["worker", *_store(config), "--redis-url", url])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"atnews worker: error: cannot reach Redis at {url}: ")
+    assert err.endswith("; start it (`atnews redis start`) or check REDIS_URL\n")
+
+
+def test_redis_start_status_stop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    var = ["--var-dir", str(tmp_path)]
+    assert main(["redis", "status", *var]) == 1
+    assert main(["redis", "start", "--no-persist", *var]) == 0
+    assert main(["redis", "status", *var]) == 0
+    assert main(["redis", "stop", *var]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    socket = tmp_path.resolve() / "run" / "redis.sock"
+    assert lines[0] == "not running"
+    assert lines[1] == f"unix://{socket}"
+    assert lines[2].startswith("running (pid ") and lines[2].endswith(f"): unix://{socket}")
+    assert lines[3] == "stopped"
+
+
+def test_run_options_survive_the_round_trip_through_redis() -> None:
+    options = RunOptions(CrawlOptions(site_url="http://127.0.0.1:1/", full=True), rate=2.5)
+    again = RunOptions.from_json(options.to_json(), CrawlOptions())
+    assert again == options
+
+
+# --- crawls --------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_workers_store_and_fetch_every_article_of_the_saved_site_once(
+    config: Config, database: Database, redis_url: str
+) -> None:
+    with ReplayServer(SITE) as server:
+        result = crawl_workers(config, server.url, redis_url, 2)
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    assert {path: n for path, n in counts.items() if path in ARTICLES} == dict.fromkeys(ARTICLES, 1)
+    assert sum(counts.values()) == 45  # as one process: robots.txt, 2 sitemaps, feed, home page
+    assert stored_urls(database) == sorted(MAIN + path for path in ARTICLES)
+    summary = result.summary
+    assert (summary["status"], summary["mode"], summary["workers"]) == ("ok", "first", 2)
+    assert (summary["requests"], summary["articles"]["new"], summary["errors"]) == (45, 40, {})
+    assert database["crawl_runs"].count_documents({}) == 1
+
+
+@pytest.mark.slow
+def test_second_run_with_nothing_new_fetches_no_article_page(
+    config: Config, database: Database, redis_url: str
+) -> None:
+    with ReplayServer(SITE) as server:
+        assert crawl_workers(config, server.url, redis_url, 2).code == 0
+        server.reset_log()
+        result = crawl_workers(config, server.url, redis_url, 2)
+        counts = fetched(server.requests)
+    assert result.code == 0, result.stderr
+    assert not set(counts) & ARTICLES
+    assert sum(counts.values()) <= 5
+    assert (result.summary["mode"], result.summary["article_pages"]) == ("incremental", 0)
+    assert database["crawl_runs"].count_documents({}) == 2
+
+
+@pytest.mark.slow
+def test_three_workers_crawl_a_synthetic_site_once_within_the_site_wide_rate(
+    config: Config, database: Database, redis_url: str, tmp_path: Path
+) -> None:
+    site = synthetic_site(120, seed=3)
+    snapshot = write_site(site, tmp_path / "site")
+    paths = article_paths(snapshot)
+    assert len(paths) == 120
+    with ReplayServer(snapshot) as server:
+        result = crawl_workers(config, server.url, redis_url, 3, "--rate", "40")
+        log = server.requests
+    assert result.code == 0, result.stderr
+    counts = fetched(log)
+    assert {path: n for path, n in counts.items() if path in paths} == dict.fromkeys(paths, 1)
+    assert len(stored_urls(database)) == 120
+    assert result.summary["workers"] == 3
+    times = sorted(float(r["time"]) for r in log)
+    # 40 requests a second: any 41 consecutive requests span at least a second (5 ms slack
+    # for the server's clock reading).
+    spans = [times[i + 40] - times[i] for i in range(len(times) - 40)]
+    assert min(spans) >= 0.995
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_nothing(
+    config: Config, database: Database, redis_url: str, tmp_path: Path
+) -> None:
+    site = synthetic_site(80, seed=4)
+    snapshot = write_site(site, tmp_path / "site")
+    paths = article_paths(snapshot)
+    with ReplayServer(snapshot, faults=["slow=0.05@*"]) as server:
+        doomed = start_worker(config, server.url, redis_url)
+        survivor = start_worker(config, server.url, redis_url)
+        _wait_for_articles(server, 20)
+        doomed.send_signal(signal.SIGKILL)
+        out, err = survivor.communicate(timeout=180)
+        doomed.wait()
+    assert survivor.returncode == 0, err
+    assert stored_urls(database) == sorted(MAIN + path for path in paths)
+    assert database["articles"].count_documents({}) == 80
+    summary = json.loads(out)
+    assert summary["status"] == "ok"
+
+
+@pytest.mark.slow
+def test_a_sigtermed_worker_drains_and_the_others_finish_the_run(
+    config: Config, database: Database, redis_url: str, tmp_path: Path
+) -> None:
+    site = synthetic_site(80, seed=5)
+    snapshot = write_site(site, tmp_path / "site")
+    paths = article_paths(snapshot)
+    with ReplayServer(snapshot, faults=["slow=0.05@*"]) as server:
+        stopped = start_worker(config, server.url, redis_url)
+        survivor = start_worker(config, server.url, redis_url)
+        _wait_for_articles(server, 20)
+        stopped.send_signal(signal.SIGTERM)
+        stopped_err = stopped.communicate(timeout=60)[1]
+        out, err = survivor.communicate(timeout=180)
+    assert stopped.returncode == 0, stopped_err
+    assert "Traceback" not in stopped_err
+    assert survivor.returncode == 0, err
+    assert stored_urls(database) == sorted(MAIN + path for path in paths)
+    assert json.loads(out)["status"] == "ok"
+
+
+def _wait_for_articles(server: ReplayServer, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if sum(1 for r in server.requests if str(r["path"]).count("/") == 2) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} article pages fetched in 60 s")
+
+
+def _store(config: Config) -> list[str]:
+    assert config.mongo_uri is not None
+    return [
+        "--mongo-uri",
+        config.mongo_uri,
+        "--db",
+        config.db_name,
+        "--var-dir",
+        str(config.var_dir),
+    ]
