@@ -3,8 +3,8 @@
 - ``SharedRobotsMiddleware``: robots.txt is fetched by one worker (the spider publishes it);
   every other worker reads it from the run before its first request, so the same rules (and
   Crawl-delay) hold everywhere.
-- ``SharedPaceMiddleware``: before each request a worker reserves the site's next send time
-  in a Lua script (a token bucket of one token: at most one request per interval, site-wide).
+- ``SharedPaceMiddleware``: before each request a worker takes the site's token in a Lua
+  script (a token bucket of one token: at most one request per interval, site-wide).
   The interval is max(1 / ATNEWS_SITE_RATE, robots.txt Crawl-delay); a 429 / 503 sets the
   host pause in Redis, and every worker waits it out (Retry-After, else the retry backoff).
 """
@@ -33,17 +33,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # KEYS: next free send time (ms), pause end (ms), Crawl-delay (ms); ARGV[1]: interval (ms).
-# Returns how long to wait (ms) before sending; the send time is reserved.
-RESERVE = """
+# Takes the site's one token when it is there (returns 0: send now) and the next one comes an
+# interval later; else returns how long until it comes (ms), taking nothing. Taken when the
+# request leaves, not reserved ahead: a worker whose event loop wakes late cannot send a burst.
+TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = math.max(tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[3]) or '0'))
-local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'),
+local at = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'),
                     tonumber(redis.call('GET', KEYS[2]) or '0'))
+if at > now then return at - now end
 if interval > 0 then
-  redis.call('SET', KEYS[1], at + interval, 'PX', math.max(interval * 2, 60000))
+  redis.call('SET', KEYS[1], now + interval, 'PX', math.max(interval * 2, 60000))
 end
-return at - now
+return 0
 """
 
 # KEYS[1]: pause end (ms); ARGV[1]: pause length (ms). Lengthens, never shortens; returns the
@@ -58,13 +61,6 @@ redis.call('SET', KEYS[1], until_ms, 'PX', tonumber(ARGV[1]) + 60000)
 return until_ms - current
 """
 
-# KEYS[1]: pause end (ms). Milliseconds the pause still lasts.
-PAUSE_LEFT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return math.max(0, tonumber(redis.call('GET', KEYS[1]) or '0') - now)
-"""
-
 
 class SitePace:
     """The site's shared send schedule and host pause, in the run's keys."""
@@ -72,19 +68,16 @@ class SitePace:
     def __init__(self, run: Run) -> None:
         self.run = run
         self.keys = [run.key("pace:next"), run.key("pace:pause"), run.key("pace:crawl_delay")]
-        self._reserve = run.client.register_script(RESERVE)
+        self._take = run.client.register_script(TAKE)
         self._pause = run.client.register_script(PAUSE)
-        self._left = run.client.register_script(PAUSE_LEFT)
 
-    def reserve(self, interval_s: float) -> float:
-        """Seconds to wait before sending; that send time is this caller's."""
-        return int(self._reserve(keys=self.keys, args=[round(interval_s * 1000)])) / 1000
+    def take(self, interval_s: float) -> float:
+        """0 when this caller may send now (the next send is ``interval_s`` later, site-wide);
+        else the seconds to wait before asking again."""
+        return int(self._take(keys=self.keys, args=[round(interval_s * 1000)])) / 1000
 
     def pause(self, seconds: float) -> float:
         return int(self._pause(keys=[self.keys[1]], args=[round(seconds * 1000)])) / 1000
-
-    def pause_left(self) -> float:
-        return int(self._left(keys=[self.keys[1]])) / 1000
 
     def set_crawl_delay(self, seconds: float) -> None:
         self.run.client.set(self.keys[2], round(seconds * 1000))
@@ -115,7 +108,7 @@ class SharedRobotsMiddleware:
 
 
 class SharedPaceMiddleware:
-    """Last before the download: wait for the site-wide send time reserved in Redis."""
+    """Last before the download: wait for the site's token in Redis."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -133,13 +126,8 @@ class SharedPaceMiddleware:
 
     async def process_request(self, request: Request) -> None:
         try:
-            while True:
-                wait = self.pace.reserve(self.interval)
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                # A pause set while this request waited for its turn: wait again, after it.
-                if self.pace.pause_left() <= 0:
-                    return
+            while (wait := self.pace.take(self.interval)) > 0:
+                await asyncio.sleep(wait)
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
 

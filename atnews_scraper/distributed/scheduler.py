@@ -123,6 +123,8 @@ class LeasedScheduler(Scheduler):
             return  # they go back when this worker's heartbeat expires
         if moved:
             log.info("%d unfinished request(s) put back in the queue", moved)
+            if self.stats:
+                self.stats.inc_value("atnews/leases_returned", moved)
 
     def has_pending_requests(self) -> bool:
         if self.pulled:

@@ -89,7 +89,10 @@ class DistributedAtnewsSpider(AtnewsSpider):
     def next_phase_or_close(self) -> None:
         run = self.run
         run.release_own(self.worker)  # idle: everything this worker took is done
-        run.requeue_dead()
+        requeued = run.requeue_dead()
+        if requeued:
+            self.count("leases_requeued", requeued)
+            log.warning("%d request(s) of stopped workers put back in the queue", requeued)
         self.unreachable = self.unreachable or run.text("unreachable")
         if self.unreachable:
             return

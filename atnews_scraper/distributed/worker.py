@@ -213,6 +213,8 @@ def run_summary(run: Run, options: CrawlOptions, unreachable: str | None) -> dic
     )
     summary = build_summary(run_facts, stats)
     summary["workers"] = len(per_worker)
+    summary["leases_requeued"] = int(stats.get("atnews/leases_requeued", 0))
+    summary["leases_returned"] = int(stats.get("atnews/leases_returned", 0))
     return summary
 
 
