@@ -18,6 +18,7 @@ from pymongo.database import Database
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.options import CrawlOptions
+from atnews_scraper.distributed.redis_server import PrivateRedis
 from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, namespace
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.sitegen import synthetic_site, write_site
@@ -228,3 +229,36 @@ def _store(config: Config) -> list[str]:
         "--var-dir",
         str(config.var_dir),
     ]
+
+
+@pytest.mark.slow
+def test_redis_restarted_mid_run_is_one_line_exit_3_and_the_next_worker_finishes_the_run(
+    config: Config, database: Database, tmp_path: Path
+) -> None:
+    private = PrivateRedis(tmp_path / "redis-var")
+    url = private.start(persist=True)  # AOF: the run survives the restart
+    try:
+        with ReplayServer(SITE, faults=["slow=0.5@*"]) as server:
+            worker = start_worker(config, server.url, url)
+            _wait_for_articles(server, 8)
+            private.stop()
+            out, err = worker.communicate(timeout=60)
+            assert worker.returncode == 3
+            assert "Traceback" not in err
+            last = err.splitlines()[-1]
+            assert last.startswith(f"atnews worker: error: lost Redis at {url} during the run (")
+            assert last.endswith(
+                "); the queue and this worker's unfinished requests stay in Redis: "
+                "start the worker again once Redis is back"
+            )
+            private.start(persist=True)
+            server.set_faults(None)
+            again = start_worker(config, server.url, url)
+            out, err = again.communicate(timeout=120)
+    finally:
+        private.stop()
+    assert again.returncode == 0, err
+    assert stored_urls(database) == sorted(MAIN + path for path in ARTICLES)
+    summary = json.loads(out)
+    assert (summary["status"], summary["workers"]) == ("ok", 2)
+    assert summary["leases_requeued"] >= 1

@@ -73,8 +73,10 @@ def redis_lost(crawler: Crawler, exc: Exception) -> None:
     if crawler in _LOST:
         return
     _LOST[crawler] = str(exc)
-    log.error("lost Redis: %s; stopping this worker", exc)
-    crawler.stop()
+    log.info("lost Redis: %s; stopping this worker", exc)  # the command says it, once
+    engine = crawler.engine
+    if engine is not None and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason="redis_unavailable"))
 
 
 class LeasedQueue(PriorityQueue):

@@ -10,7 +10,7 @@ read, the categories found, robots.txt, the site unreachable) is published in th
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import redis
@@ -40,23 +40,31 @@ class DistributedAtnewsSpider(AtnewsSpider):
         spider.worker = worker_of(crawler)
         return spider
 
+    def shared(self, step: Callable[..., Any], *args: Any) -> Any:
+        """A step on the run in Redis; when Redis is gone the worker stops (None here)."""
+        try:
+            return step(*args)
+        except redis.RedisError as exc:
+            redis_lost(self.crawler, exc)
+            return None
+
     async def start(self) -> AsyncIterator[Any]:
-        if self.run.claim_phase("seed", self.worker) != 1:
+        if self.shared(self.run.claim_phase, "seed", self.worker) != 1:
             return
         try:
             async for request in super().start():
                 yield request
         finally:
-            self.run.phase_queued("seed")
+            self.shared(self.run.phase_queued, "seed")
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if response.status == 200 and isinstance(response, TextResponse):
             # Published before any request it allows is queued: other workers read it first.
-            self.run.set_text("robots", response.text)
+            self.shared(self.run.set_text, "robots", response.text)
         requests = list(super().parse_robots(response))
         delay = self.crawler.stats.get_value("atnews/crawl_delay") if self.crawler.stats else None
         if delay:
-            SitePace(self.run).set_crawl_delay(float(delay))
+            self.shared(SitePace(self.run).set_crawl_delay, float(delay))
         self.publish_unreachable()
         yield from requests
 
@@ -67,16 +75,16 @@ class DistributedAtnewsSpider(AtnewsSpider):
 
     def publish_unreachable(self) -> None:
         if self.unreachable:
-            self.run.set_text("unreachable", self.unreachable)
+            self.shared(self.run.set_text, "unreachable", self.unreachable)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         yield from super().parse_sitemap(response)
         if self.sitemap_read:
-            self.run.set_text("sitemap_read", "1")
+            self.shared(self.run.set_text, "sitemap_read", "1")
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         yield from super().parse_listing(response)
-        self.run.add_categories(list(self.categories))
+        self.shared(self.run.add_categories, list(self.categories))
 
     def on_idle(self) -> None:
         """Close only when the whole run is done; start the next discovery phase when the
