@@ -110,12 +110,14 @@ def run(args: argparse.Namespace) -> int:
 
         check_positive("--workers", args.workers)
         check_positive("--rate", args.rate)
+        check_positive("--concurrency", args.concurrency)
         return run_local_workers(
             config_from_args(args),
             options,
             args.workers,
             redis_url=args.redis_url,
             rate=args.rate,
+            concurrency=args.concurrency,
             json_output=args.json,
             say=say,
         )

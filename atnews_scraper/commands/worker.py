@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(args.log_file, str):
         args.log_file = Path(args.log_file)
     check_positive("--rate", args.rate)
+    check_positive("--concurrency", args.concurrency)
     options = options_from_args(args)
     config = config_from_args(args)
     url = redis_url(config, args.redis_url)
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         options,
         url,
         rate=args.rate,
+        concurrency=args.concurrency,
         run_id=args.run,
         json_output=args.json,
         say=tell,

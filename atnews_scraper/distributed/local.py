@@ -34,7 +34,13 @@ REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def worker_command(
-    config: Config, options: CrawlOptions, redis_url: str, run_id: str, uri: str, index: int
+    config: Config,
+    options: CrawlOptions,
+    redis_url: str,
+    run_id: str,
+    uri: str,
+    index: int,
+    concurrency: int | None = None,
 ) -> list[str]:
     return [
         sys.executable,
@@ -56,6 +62,7 @@ def worker_command(
         "--log-file",
         str((options.log_file or config.log_dir / "crawl.log").with_suffix(f".worker{index}.log")),
         "--quiet",
+        *(["--concurrency", str(concurrency)] if concurrency else []),
     ]
 
 
@@ -66,6 +73,7 @@ def run_local_workers(
     *,
     redis_url: str | None = None,
     rate: float | None = None,
+    concurrency: int | None = None,
     json_output: bool = False,
     out: TextIO | None = None,
     say: Callable[[str], None] | None = None,
@@ -88,7 +96,10 @@ def run_local_workers(
             )
             tell(f"crawling {options.site_url} with {workers} workers (run {run.run_id})")
             codes = _run_workers(
-                [worker_command(config, options, url, run.run_id, uri, i) for i in range(workers)]
+                [
+                    worker_command(config, options, url, run.run_id, uri, i, concurrency)
+                    for i in range(workers)
+                ]
             )
             _replay_journal(config, database, tell)
             summary = stored_summary(database, run.run_id) or finish_run(

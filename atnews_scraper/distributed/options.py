@@ -18,3 +18,9 @@ def add_distributed_options(parser: argparse.ArgumentParser) -> None:
         help="with workers: site-wide requests per second, all workers together "
         "(default: 1 when polite, no cap with --no-polite)",
     )
+    parser.add_argument(
+        "--concurrency",
+        metavar="N",
+        type=int,
+        help="with workers: requests in flight per worker (default: 16 with --no-polite, else 8)",
+    )

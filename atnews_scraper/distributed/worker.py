@@ -97,6 +97,7 @@ def run_worker(
     redis_url: str,
     *,
     rate: float | None = None,
+    concurrency: int | None = None,
     run_id: str | None = None,
     json_output: bool = False,
     out: TextIO | None = None,
@@ -124,6 +125,11 @@ def run_worker(
     )
     settings = scrapy_settings(config, options, uri)
     settings = distributed_settings(settings, redis_url, run, worker, run_options.rate)
+    if concurrency is not None:
+        settings.setdict(
+            {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency},
+            priority="cmdline",
+        )
     try:
         crawler = _run_scrapy(settings, plan)
     finally:
