@@ -18,6 +18,7 @@ from pymongo.database import Database
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.options import CrawlOptions
+from atnews_scraper.distributed.politeness import SitePace
 from atnews_scraper.distributed.redis_server import PrivateRedis
 from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, namespace
 from atnews_scraper.replay import ReplayServer
@@ -54,6 +55,20 @@ def test_a_dead_workers_lease_goes_back_to_the_queue_exactly_once(redis_url: str
     assert run.pop_leased("alive") == ("3", b"first")
     assert run.release_own("alive") == 1
     assert run.is_drained()
+
+
+def test_the_site_token_is_taken_once_per_interval_and_waits_out_a_pause(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    pace = SitePace(Run(client, "db", "r1"))
+    assert pace.take(10.0) == 0  # the token was there: send now
+    assert 9.9 < pace.take(10.0) <= 10.0  # taken: the next comes 10 s later, for every worker
+    assert pace.pause(30.0) > 0  # a 429 / 503: nobody sends for 30 s
+    assert 29.9 < pace.take(0.0) <= 30.0
+    assert pace.pause(5.0) == 0  # a shorter pause never shortens it
+    delayed = SitePace(Run(client, "db", "r2"))
+    delayed.set_crawl_delay(20.0)  # robots.txt Crawl-delay: longer than 1/rate, so it wins
+    assert delayed.take(1.0) == 0
+    assert 19.9 < delayed.take(1.0) <= 20.0
 
 
 def test_a_worker_of_another_protocol_is_refused_with_exit_2(
@@ -109,18 +124,19 @@ def test_run_options_survive_the_round_trip_through_redis() -> None:
 
 
 @pytest.mark.slow
-def test_two_workers_store_and_fetch_every_article_of_the_saved_site_once(
-    config: Config, database: Database, redis_url: str
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_store_and_fetch_every_article_of_the_saved_site_once(
+    config: Config, database: Database, redis_url: str, workers: int
 ) -> None:
     with ReplayServer(SITE) as server:
-        result = crawl_workers(config, server.url, redis_url, 2)
+        result = crawl_workers(config, server.url, redis_url, workers)
         counts = fetched(server.requests)
     assert result.code == 0, result.stderr
     assert {path: n for path, n in counts.items() if path in ARTICLES} == dict.fromkeys(ARTICLES, 1)
     assert sum(counts.values()) == 45  # as one process: robots.txt, 2 sitemaps, feed, home page
     assert stored_urls(database) == sorted(MAIN + path for path in ARTICLES)
     summary = result.summary
-    assert (summary["status"], summary["mode"], summary["workers"]) == ("ok", "first", 2)
+    assert (summary["status"], summary["mode"], summary["workers"]) == ("ok", "first", workers)
     assert (summary["requests"], summary["articles"]["new"], summary["errors"]) == (45, 40, {})
     assert database["crawl_runs"].count_documents({}) == 1
 
@@ -145,20 +161,20 @@ def test_second_run_with_nothing_new_fetches_no_article_page(
 def test_three_workers_crawl_a_synthetic_site_once_within_the_site_wide_rate(
     config: Config, database: Database, redis_url: str, tmp_path: Path
 ) -> None:
-    site = synthetic_site(120, seed=3)
+    site = synthetic_site(500, seed=3)
     snapshot = write_site(site, tmp_path / "site")
     paths = article_paths(snapshot)
-    assert len(paths) == 120
+    assert len(paths) == 500
     with ReplayServer(snapshot) as server:
         result = crawl_workers(config, server.url, redis_url, 3, "--rate", "30")
         log = server.requests
     assert result.code == 0, result.stderr
     counts = fetched(log)
     assert {path: n for path, n in counts.items() if path in paths} == dict.fromkeys(paths, 1)
-    assert len(stored_urls(database)) == 120
+    assert len(stored_urls(database)) == 500
     assert result.summary["workers"] == 3
     times = sorted(float(r["time"]) for r in log)
-    assert len(times) == 125
+    assert len(times) == 505
     # 30 requests a second: any 61 consecutive requests span at least 2 s (less 20 ms: a
     # request reaches the server a little after its worker took the token, never before).
     spans = [times[i + 60] - times[i] for i in range(len(times) - 60)]
@@ -262,3 +278,22 @@ def test_redis_restarted_mid_run_is_one_line_exit_3_and_the_next_worker_finishes
     summary = json.loads(out)
     assert (summary["status"], summary["workers"]) == ("ok", 2)
     assert summary["leases_requeued"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workers", "0"], "--workers: must be greater than 0 (got 0)"),
+        (["--workers", "2", "--rate", "0"], "--rate: must be greater than 0 (got 0)"),
+        (
+            ["--workers", "2", "--jobdir", "jobs"],
+            "--jobdir: not with --workers (the run's queue is kept in Redis)",
+        ),
+    ],
+)
+def test_bad_worker_options_are_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["crawl", "--var-dir", str(tmp_path), *args])
+    assert code == 2
+    assert capsys.readouterr().err == f"atnews crawl: error: {message}\n"

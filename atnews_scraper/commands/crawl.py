@@ -16,6 +16,7 @@ from atnews_scraper.crawl.options import (
     parse_sources,
 )
 from atnews_scraper.distributed.options import add_distributed_options
+from atnews_scraper.errors import ConfigError
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -109,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
         from atnews_scraper.distributed.local import run_local_workers
 
         check_positive("--workers", args.workers)
+        if options.jobdir is not None:
+            raise ConfigError("--jobdir: not with --workers (the run's queue is kept in Redis)")
         check_positive("--rate", args.rate)
         check_positive("--concurrency", args.concurrency)
         return run_local_workers(
