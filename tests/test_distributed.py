@@ -20,7 +20,7 @@ from atnews_scraper.config import Config
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.distributed.politeness import SitePace
 from atnews_scraper.distributed.redis_server import PrivateRedis
-from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, namespace
+from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, merge_stats, namespace
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.sitegen import synthetic_site, write_site
 
@@ -55,6 +55,39 @@ def test_a_dead_workers_lease_goes_back_to_the_queue_exactly_once(redis_url: str
     assert run.pop_leased("alive") == ("3", b"first")
     assert run.release_own("alive") == 1
     assert run.is_drained()
+
+
+def test_a_request_is_queued_with_its_fingerprint_in_one_step_releasing_its_lease(
+    redis_url: str,
+) -> None:
+    run = Run(redis.Redis.from_url(redis_url), "db", "r1")
+    assert run.push(b"page", -10, "fp1", None)
+    assert run.pop_leased("w") == ("1", b"page")
+    assert not run.push(b"page again", -10, "fp1", "1")  # a duplicate: its lease is released
+    assert run.push(b"retry", -10, None, None)  # dont_filter: queued whatever was seen
+    assert (run.queued(), run.leased()) == (1, 0)
+
+
+def test_worker_stats_merge_into_the_runs() -> None:
+    merged = merge_stats(
+        {
+            "a": {
+                "downloader/request_count": 3,
+                "items_per_minute": None,
+                "finish_reason": "shutdown",
+            },
+            "b": {
+                "downloader/request_count": 4,
+                "items_per_minute": 60.0,
+                "finish_reason": "finished",
+            },
+        }
+    )
+    assert merged == {
+        "downloader/request_count": 7,
+        "items_per_minute": 60.0,
+        "finish_reason": "shutdown",
+    }
 
 
 def test_the_site_token_is_taken_once_per_interval_and_waits_out_a_pause(redis_url: str) -> None:
@@ -175,10 +208,13 @@ def test_three_workers_crawl_a_synthetic_site_once_within_the_site_wide_rate(
     assert result.summary["workers"] == 3
     times = sorted(float(r["time"]) for r in log)
     assert len(times) == 505
-    # 30 requests a second: any 61 consecutive requests span at least 2 s (less 20 ms: a
-    # request reaches the server a little after its worker took the token, never before).
-    spans = [times[i + 60] - times[i] for i in range(len(times) - 60)]
-    assert min(spans) >= 1.98
+    # 30 requests a second over the whole crawl, and in any 4 s (121 requests) at most 10%
+    # more: a worker takes the token on Redis's clock just before sending, but on a machine as
+    # busy as a test run (2 cores, 3 workers and their extraction processes) its event loop can
+    # send a request up to ~0.3 s after taking the token, bunching it with later ones.
+    assert (len(times) - 1) / (times[-1] - times[0]) <= 30
+    spans = [times[i + 120] - times[i] for i in range(len(times) - 120)]
+    assert min(spans) >= 3.6
 
 
 @pytest.mark.slow

@@ -107,6 +107,20 @@ end
 return -1
 """
 
+# Queue a request: its fingerprint into the dupefilter and the request into the queue in one
+# step (a worker killed between the two would leave a URL "seen" and never fetched), and the
+# lease of the request it replaces (a retry, a redirect) released. ARGV: fingerprint ('' when
+# the request is not filtered), score, request, lease ('' for none). Returns 1 when queued.
+PUSH = """
+if ARGV[4] ~= '' then
+  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('HDEL', KEYS[4], ARGV[4])
+end
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Make a new run the database's current one, unless one is in progress: returns the current id.
 JOIN_OR_CREATE = """
 local current = redis.call('GET', KEYS[1])
@@ -167,6 +181,7 @@ class Run:
         self._requeue = client.register_script(REQUEUE_LEASES)
         self._release = client.register_script(RELEASE_LEASES)
         self._claim = client.register_script(CLAIM_PHASE)
+        self._push = client.register_script(PUSH)
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -234,6 +249,12 @@ class Run:
             return None
         return _text(found[0]), bytes(found[1])
 
+    def push(self, data: bytes, score: float, fingerprint: str | None, lease: str | None) -> bool:
+        """Queue an encoded request unless its fingerprint was seen; release ``lease``."""
+        keys = [self.queue_key, self.dupefilter_key, self.key("leases"), self.key("owners")]
+        args: list[Any] = [fingerprint or "", score, data, lease or ""]
+        return bool(self._push(keys=keys, args=args))
+
     def ack(self, *lease_ids: str) -> None:
         if lease_ids:
             pipe = self.client.pipeline()
@@ -290,6 +311,13 @@ class Run:
         value = self.client.get(self.key(name))
         return None if value is None else _text(value)
 
+    def mark_scheduled(self, *urls: str) -> None:
+        if urls:
+            self.client.sadd(self.key("scheduled"), *urls)
+
+    def is_scheduled(self, url: str) -> bool:
+        return bool(self.client.sismember(self.key("scheduled"), url))
+
     def add_categories(self, urls: list[str]) -> None:
         if urls:
             self.client.sadd(self.key("categories"), *urls)
@@ -330,12 +358,13 @@ def merge_stats(per_worker: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         for key, value in stats.items():
             if key == "finish_reason":
                 reasons.append(str(value))
-            elif isinstance(value, bool):
-                merged[key] = merged.get(key, False) or value
-            elif isinstance(value, int | float) and not key.startswith("atnews/crawl_delay"):
-                merged[key] = merged.get(key, 0) + value
-            else:
-                merged.setdefault(key, value)
+            elif isinstance(value, bool) or key == "atnews/crawl_delay":
+                merged[key] = merged.get(key) or value
+            elif isinstance(value, int | float):
+                current = merged.get(key)
+                merged[key] = value + (current if isinstance(current, int | float) else 0)
+            elif key not in merged:
+                merged[key] = value
     merged["finish_reason"] = next((r for r in reasons if r != "finished"), "finished")
     return merged
 

@@ -141,25 +141,20 @@ class LeasedScheduler(Scheduler):
         if request.meta.pop(PULLED, False):
             self.pulled.append(request)
             return True
-        lease = request.meta.pop(LEASE, None)
+        lease = request.meta.pop(LEASE, None)  # its successor takes its place (or is a duplicate)
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
-            queued = self.push(request)
-            if lease is not None:
-                self.run.ack(lease)  # its successor is in the queue now (or was a duplicate)
+            queued = self.run.push(
+                self.queue.encode(request), -request.priority, fingerprint, lease
+            )
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
             return False
-        return queued
-
-    def push(self, request: Request) -> bool:
-        """scrapy-redis's enqueue_request (dupefilter, then queue), with this crawl's stats."""
-        if not request.dont_filter and self.df.request_seen(request):
+        if not queued:
             self.df.log(request, self.spider)
-            return False
-        if self.stats:
+        elif self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
+        return queued
 
     def next_request(self) -> Request | None:
         if self.pulled:

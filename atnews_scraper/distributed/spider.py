@@ -10,7 +10,7 @@ read, the categories found, robots.txt, the site unreachable) is published in th
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import redis
@@ -27,10 +27,37 @@ from spiders.atnews import AtnewsSpider
 log = logging.getLogger(__name__)
 
 
+class SharedScheduled(set[str]):
+    """The articles requested in this run by any worker: this worker's, then the run's in Redis
+    (a listing stops paging at articles another worker requested, as in one process)."""
+
+    def __init__(self, spider: DistributedAtnewsSpider) -> None:
+        super().__init__()
+        self.spider = spider
+
+    def __contains__(self, url: object) -> bool:
+        if super().__contains__(url):
+            return True
+        found = isinstance(url, str) and bool(self.spider.shared(self.spider.run.is_scheduled, url))
+        if found:
+            super().add(str(url))
+        return found
+
+    def add(self, url: str) -> None:
+        super().add(url)
+        self.spider.shared(self.spider.run.mark_scheduled, url)
+
+    def update(self, *others: Iterable[str]) -> None:
+        urls = [url for other in others for url in other]
+        super().update(urls)
+        self.spider.shared(self.spider.run.mark_scheduled, *urls)
+
+
 class DistributedAtnewsSpider(AtnewsSpider):
     name = "atnews"
     run: Run
     worker: str
+    shared_scheduled: SharedScheduled
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DistributedAtnewsSpider:
@@ -38,7 +65,12 @@ class DistributedAtnewsSpider(AtnewsSpider):
         assert isinstance(spider, DistributedAtnewsSpider)
         spider.run = run_of(crawler)
         spider.worker = worker_of(crawler)
+        spider.shared_scheduled = SharedScheduled(spider)
         return spider
+
+    @property
+    def scheduled(self) -> set[str]:
+        return self.shared_scheduled
 
     def shared(self, step: Callable[..., Any], *args: Any) -> Any:
         """A step on the run in Redis; when Redis is gone the worker stops (None here)."""

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import redis
 from pymongo.database import Database
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
@@ -153,7 +154,7 @@ def run_worker(
         run.record_stats(worker, crawler.stats.get_stats(), facts)
         run.leave(worker)
         summary = finish_run(run, database, options)
-    except Exception as exc:  # redis.RedisError: the run's state stays in Redis
+    except redis.RedisError as exc:  # the run's state stays in Redis
         lost = lost or str(exc)
     logging.getLogger().removeHandler(file_handler)
     file_handler.close()
