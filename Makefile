@@ -8,7 +8,7 @@ FERRETDB := .tools/bin/ferretdb
 CRAWL_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup crawl demo test lint typecheck pytest eval bench check-fixtures clean
+.PHONY: setup redis crawl demo test lint typecheck pytest eval bench check-fixtures clean
 
 setup: $(STAMP) $(FERRETDB)
 
@@ -19,6 +19,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 $(FERRETDB): scripts/install-ferretdb.sh
 	bash scripts/install-ferretdb.sh
+
+## Debian's redis-server for the distributed crawl tests (as root; nothing to do once it is
+## there). Its system service plays no part: tests and `atnews redis start` run a private
+## server on a unix socket (no TCP port), so one started by the package does not matter.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q redis-server >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null 2>&1; } || \
+	    echo "make redis: could not install redis-server: the distributed crawl tests are skipped"; \
+	  else \
+	    echo "make redis: no redis-server (as root: apt-get install redis-server): the distributed crawl tests are skipped"; \
+	  fi; }
 
 ## The main job: a crawl of the live site into the embedded store (or MONGODB_URI).
 crawl: setup
@@ -39,7 +53,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup redis
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 ## Extraction quality gate: per-field accuracy and body F1 against pinned minimums.

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "export",
     "stats",
     "show",
+    "worker",
+    "redis",
 )
 
 

@@ -26,3 +26,7 @@ class StoreUnavailable(AtnewsError):
 
 class LockHeld(AtnewsError):
     exit_code = EXIT_LOCKED
+
+
+class SiteUnreachable(AtnewsError):
+    exit_code = EXIT_UNAVAILABLE

@@ -18,7 +18,8 @@ from atnews_scraper.crawl.options import (
     parse_since,
     parse_sources,
 )
-from atnews_scraper.errors import AtnewsError
+from atnews_scraper.distributed.options import add_distributed_options
+from atnews_scraper.errors import AtnewsError, ConfigError
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -102,6 +103,11 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         default=[],
         help="like -o, overwriting FILE",
     )
+    # Distributed crawl (docs/distributed.md): the same run shared by N worker processes.
+    parser.add_argument(
+        "--workers", metavar="N", type=int, help="crawl with N worker processes sharing Redis"
+    )
+    add_distributed_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -134,8 +140,27 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
         options = options_from_args(args)
+        if getattr(args, "workers", None) is not None:
+            check_positive("--workers", args.workers)
+            if options.jobdir is not None:
+                raise ConfigError("--jobdir: not with --workers (the run's queue is kept in Redis)")
+            check_positive("--rate", args.rate)
+            check_positive("--concurrency", args.concurrency)
     except AtnewsError as exc:
         if args.json:  # one JSON line on every path, bad options too
             print(failure_line(exc, new_run_id(started), started, args.site_url), flush=True)
         raise
+    if getattr(args, "workers", None) is not None:
+        from atnews_scraper.distributed.local import run_local_workers
+
+        return run_local_workers(
+            config,
+            options,
+            args.workers,
+            redis_url=args.redis_url,
+            rate=args.rate,
+            concurrency=args.concurrency,
+            json_output=args.json,
+            say=say,
+        )
     return run_crawl(config, options, json_output=args.json, say=say)
