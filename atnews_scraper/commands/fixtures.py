@@ -11,7 +11,7 @@ from pathlib import Path
 
 from atnews_scraper import __version__
 from atnews_scraper.commands import SubParsers, say
-from atnews_scraper.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNAVAILABLE, AtnewsError
+from atnews_scraper.errors import EXIT_OK, EXIT_PARTIAL, AtnewsError, SiteUnreachable
 from atnews_scraper.extract import ExtractionError
 from atnews_scraper.fixture_pages import (
     PAGES_DIR,
@@ -25,10 +25,6 @@ from atnews_scraper.fixture_pages import (
 
 FETCH_TIMEOUT = 30  # seconds
 MAX_PAGE_BYTES = 20 * 1024 * 1024
-
-
-class SiteUnreachable(AtnewsError):
-    exit_code = EXIT_UNAVAILABLE
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
