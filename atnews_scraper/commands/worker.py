@@ -35,7 +35,14 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument("--log-file", metavar="PATH", help="default: VAR_DIR/log/worker-ID.log")
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
     parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(handler=run, max_pages=None, jobdir=None)
+    parser.set_defaults(
+        handler=run,
+        max_pages=None,
+        jobdir=None,
+        scrapy_settings=[],
+        output=[],
+        overwrite_output=[],
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -154,7 +154,7 @@ class RunOptions:
         fields["hosts"] = list(self.crawl.hosts)
         fields["sources"] = sorted(self.crawl.sources)
         fields["since"] = self.crawl.since.isoformat() if self.crawl.since else None
-        for name in ("jobdir", "log_file"):
+        for name in ("jobdir", "log_file", "feeds"):  # each worker's own
             fields.pop(name, None)
         return json.dumps({"crawl": fields, "rate": self.rate})
 
@@ -165,6 +165,9 @@ class RunOptions:
         fields["hosts"] = tuple(fields["hosts"])
         fields["sources"] = frozenset(fields["sources"])
         fields["since"] = dt.date.fromisoformat(fields["since"]) if fields["since"] else None
+        fields["scrapy_settings"] = tuple(
+            (name, value) for name, value in fields.get("scrapy_settings", ())
+        )
         return cls(crawl=replace(local, **fields), rate=float(data["rate"]))
 
 
