@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "export",
     "stats",
     "show",
+    "index",
+    "browse",
 )
 
 

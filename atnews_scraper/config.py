@@ -43,6 +43,11 @@ class Config:
     def journal_dir(self) -> Path:
         return self.var_dir / "journal"
 
+    @property
+    def index_path(self) -> Path:
+        """The analysis index (SQLite): one file per database name."""
+        return self.var_dir / "analysis" / f"{self.db_name}.db"
+
 
 def load_config(
     mongo_uri: str | None = None,

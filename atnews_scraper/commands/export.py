@@ -7,12 +7,12 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.export import EXPORT_FORMATS, export_documents, progress_enabled
 from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import combine, date_range, parse_filter
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.store import open_database
+from atnews_scraper.index.access import add_index_options
+from atnews_scraper.index.source import open_source
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -38,6 +38,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         help="comma-separated sort fields, '-' for descending (default: storage order; "
         "on FerretDB a sort holds every matching article in the server's memory)",
     )
+    add_index_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -45,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     query = combine(parse_filter(args.filter, "--filter"), date_range(args.since, args.until))
     fields = parse_field_list(args.fields) if args.fields else None
     out: Path = args.out
-    database = open_database(config_from_args(args), say=say)
-    total = count_matching(database, query)
+    source = open_source(config_from_args(args), args, say)
+    total = source.count_matching(query)
     sort = parse_sort(args.sort) if args.sort else None
-    documents = find_documents(database, query, fields, sort=sort)
+    documents = source.find_documents(query, fields, sort=sort)
     if progress_enabled():
         columns = (
             TextColumn("exporting"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atnews_scraper.analysis.show import find_article, find_revisions, render_article
+from atnews_scraper.analysis.show import render_article
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import ConfigError
-from atnews_scraper.store import open_database
+from atnews_scraper.index.access import add_index_options
+from atnews_scraper.index.source import open_source
 from atnews_scraper.urls import UrlRules
 
 
@@ -18,6 +19,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "show", parents=parents, help="one article, readable, with its revision history"
     )
     parser.add_argument("key", metavar="URL|POST_ID", help="the article's URL or WordPress post ID")
+    add_index_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -25,11 +27,11 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if not args.key.strip():
         raise ConfigError("give an article URL or a post ID, e.g. atnews show 123456")
-    database = open_database(config, say=say)
-    document = find_article(database, args.key, UrlRules(config.hosts, config.site_url))
-    if document is None:
+    source = open_source(config, args, say)
+    found = source.article(args.key, UrlRules(config.hosts, config.site_url))
+    if found is None:
         say(f"no stored article has the URL or post ID {args.key!r}")
         return 0
-    revisions = find_revisions(database, document)
+    document, revisions = found
     sys.stdout.write(render_article(document_to_record(document), revisions))
     return 0

@@ -21,6 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 
 from atnews_scraper.document import record_to_document
+from atnews_scraper.index.changelog import record_changes
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.bulk import insert_new
 from atnews_scraper.ingest.entry import ARTICLE, REJECT, IngestEntry
@@ -423,6 +424,7 @@ class ArticleStore:
         server refuses does not stop the others; the first refusal is raised at the end."""
         articles = self.database[ARTICLES]
         refusals: list[Exception] = []
+        record_changes(self.database, [*plan.inserts, *plan.replaces, *plan.aliases, *plan.touches])
 
         def attempt(write: Callable[[], object]) -> None:
             try:

@@ -1,0 +1,329 @@
+"""Keeping the index in step with MongoDB: rebuild (stream everything) and sync (the change log).
+
+``ensure_current`` runs before every analyst command. It costs a few round trips when nothing
+changed: the collStats counts of the change log, articles and revisions, and two small reads.
+It rebuilds, saying why, when the file is missing, corrupt or of an older schema, mirrors
+another database, lies behind the trimmed part of the change log, or holds a different number
+of articles or revisions than MongoDB (written by something other than atnews's store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bson import ObjectId
+from pymongo.database import Database
+
+from atnews_scraper.index import changelog
+from atnews_scraper.index.database import (
+    IndexCorrupt,
+    create,
+    is_locked,
+    locked,
+    open_existing,
+    read_meta,
+    set_meta,
+)
+from atnews_scraper.index.schema import (
+    INSERT_ARTICLE,
+    INSERT_REVISION,
+    LIST_TABLES,
+    article_row,
+    list_values,
+    mongo_key,
+    revision_row,
+)
+from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+
+BATCH = 1000
+TRIM_EVERY = dt.timedelta(days=1)
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class SyncReport:
+    action: str  # "rebuilt", "synced" or "current"
+    articles: int = 0  # written (rebuild: all)
+    deleted: int = 0
+    revisions: int = 0
+    reason: str = ""
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        if self.action == "rebuilt":
+            why = f" ({self.reason})" if self.reason else ""
+            return (
+                f"index rebuilt{why}: {self.articles} articles, {self.revisions} earlier "
+                f"versions in {self.seconds:.1f}s"
+            )
+        if self.action == "synced":
+            return (
+                f"index synced: {self.articles} articles written, {self.deleted} deleted, "
+                f"{self.revisions} earlier versions added in {self.seconds:.2f}s"
+            )
+        return "index current: nothing to sync"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# -- writing rows -------------------------------------------------------------------------------
+
+
+def write_article(connection: sqlite3.Connection, document: Mapping[str, Any]) -> bool:
+    """Insert or update the article's rows; False when the index already held this version."""
+    row = article_row(document)
+    held = connection.execute(
+        "SELECT document FROM articles WHERE mongo_id = ?", (row["mongo_id"],)
+    ).fetchone()
+    if held is not None and held[0] == row["document"]:
+        return False
+    (article_id,) = connection.execute(INSERT_ARTICLE, row).fetchone()
+    for field, table in LIST_TABLES.items():
+        connection.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        connection.executemany(
+            f"INSERT INTO {table} (article_id, value, position) VALUES (?, ?, ?)",
+            [(article_id, value, n) for n, value in enumerate(list_values(document.get(field)))],
+        )
+    return True
+
+
+def delete_article(connection: sqlite3.Connection, key: str) -> int:
+    connection.execute("DELETE FROM article_revisions WHERE article_mongo_id = ?", (key,))
+    return connection.execute("DELETE FROM articles WHERE mongo_id = ?", (key,)).rowcount
+
+
+def write_batches(
+    connection: sqlite3.Connection,
+    documents: Iterable[Mapping[str, Any]],
+    write: Callable[[Mapping[str, Any]], object],
+) -> int:
+    """Write streamed documents, one transaction per BATCH (constant memory); the count."""
+    written = 0
+    connection.execute("BEGIN")
+    for document in documents:
+        write(document)
+        written += 1
+        if written % BATCH == 0:
+            connection.execute("COMMIT")
+            connection.execute("BEGIN")
+    connection.execute("COMMIT")
+    return written
+
+
+# -- rebuild ------------------------------------------------------------------------------------
+
+
+def rebuild(database: Database, path: Path, reason: str = "") -> SyncReport:
+    """A new index from everything in MongoDB, streamed; it replaces ``path`` when complete."""
+    started = time.perf_counter()
+    began = now_utc()
+    token = changelog.origin(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    connection = create(partial)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        articles = database[ARTICLES].find({}, batch_size=BATCH)
+        written = write_batches(connection, articles, lambda doc: write_article(connection, doc))
+        revisions = database[ARTICLE_REVISIONS].find({}, batch_size=BATCH)
+        versions = write_batches(
+            connection,
+            revisions,
+            lambda doc: connection.execute(INSERT_REVISION, revision_row(doc)),
+        )
+        record_state(connection, database.name, token, began, quiet=False, log_count=-1)
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.close()
+        os.replace(partial, path)
+    except BaseException:
+        connection.close()
+        partial.unlink(missing_ok=True)
+        raise
+    return SyncReport("rebuilt", written, 0, versions, reason, time.perf_counter() - started)
+
+
+def record_state(
+    connection: sqlite3.Connection,
+    db_name: str,
+    token: str,
+    read_at: dt.datetime,
+    quiet: bool,
+    log_count: int,
+) -> None:
+    """Where the next sync starts: changes older than SETTLE before ``read_at`` were all read."""
+    position = ObjectId.from_datetime(read_at - changelog.SETTLE)
+    old = read_meta(connection).get("position")
+    if old and ObjectId(old) > position:
+        position = ObjectId(old)
+    set_meta(connection, "position", str(position))
+    set_meta(connection, "database", db_name)
+    set_meta(connection, "origin", token)
+    set_meta(connection, "quiet", "1" if quiet else "0")
+    set_meta(connection, "log_count", str(log_count))
+    set_meta(connection, "synced_at", read_at.isoformat())
+
+
+# -- incremental sync ---------------------------------------------------------------------------
+
+
+def apply_changes(
+    connection: sqlite3.Connection, database: Database, changes: list[dict[str, Any]]
+) -> SyncReport:
+    report = SyncReport("synced")
+    article_ids = list(dict.fromkeys(change["article_id"] for change in changes))
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for article_id in article_ids:
+            key = mongo_key(article_id)
+            document = database[ARTICLES].find_one({"_id": article_id})
+            if document is None:
+                report.deleted += delete_article(connection, key)
+                continue
+            report.articles += write_article(connection, document)
+            report.revisions += add_revisions(connection, database, article_id, document)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return report
+
+
+def add_revisions(
+    connection: sqlite3.Connection, database: Database, article_id: Any, document: Mapping[str, Any]
+) -> int:
+    """Earlier versions the index lacks, read by their ``_id`` (``<article _id>:<revision>``)."""
+    current = document.get("revision") or 1
+    key = mongo_key(article_id)
+    have = {
+        number
+        for (number,) in connection.execute(
+            "SELECT revision FROM article_revisions WHERE article_mongo_id = ?", (key,)
+        )
+    }
+    added = 0
+    for number in range(1, current):
+        if number in have:
+            continue
+        version = database[ARTICLE_REVISIONS].find_one({"_id": f"{article_id}:{number}"})
+        if version is not None:
+            connection.execute(INSERT_REVISION, revision_row(version))
+            added += 1
+    return added
+
+
+def index_counts(connection: sqlite3.Connection) -> tuple[int, int]:
+    (articles,) = connection.execute("SELECT count(*) FROM articles").fetchone()
+    (revisions,) = connection.execute("SELECT count(*) FROM article_revisions").fetchone()
+    return articles, revisions
+
+
+def mongo_counts(database: Database) -> tuple[int, int]:
+    return (
+        changelog.collection_count(database, ARTICLES),
+        changelog.collection_count(database, ARTICLE_REVISIONS),
+    )
+
+
+def sync(connection: sqlite3.Connection, meta: dict[str, str], database: Database) -> SyncReport:
+    """Apply the change log since the index's position; a SyncReport, or raise Stale."""
+    started = time.perf_counter()
+    read_at = now_utc()
+    before = mongo_counts(database)
+    log_count = changelog.collection_count(database, changelog.CHANGES)
+    if meta.get("quiet") == "1" and meta.get("log_count") == str(log_count):
+        report = SyncReport("current")
+    else:
+        position = ObjectId(meta["position"]) if meta.get("position") else None
+        changes = changelog.changes_after(database, position)
+        report = apply_changes(connection, database, changes) if changes else SyncReport("current")
+        horizon = read_at - changelog.SETTLE
+        quiet = all(change["_id"].generation_time <= horizon for change in changes)
+        record_state(connection, database.name, meta["origin"], read_at, quiet, log_count)
+        if report.action == "current" and not changes:
+            report = SyncReport("current")
+    after = mongo_counts(database)
+    held = index_counts(connection)
+    for name, low, high, have in zip(
+        ("articles", "earlier versions"), before, after, held, strict=True
+    ):
+        if not low <= have <= high:
+            raise Stale(
+                f"MongoDB holds {high} {name}, the index {have}: written without atnews's store"
+            )
+    maybe_trim(connection, database, read_at)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def maybe_trim(connection: sqlite3.Connection, database: Database, now: dt.datetime) -> None:
+    last = read_meta(connection).get("trimmed_at")
+    if last and now - dt.datetime.fromisoformat(last) < TRIM_EVERY:
+        return
+    changelog.trim(database, now)
+    set_meta(connection, "trimmed_at", now.isoformat())
+
+
+class Stale(Exception):
+    """The index cannot be brought up to date from the change log: it must be rebuilt."""
+
+
+def why_not_usable(meta: dict[str, str], database: Database) -> str | None:
+    """The reason the index must be rebuilt before a sync, or None."""
+    if meta.get("database") != database.name or meta.get("origin") != changelog.origin(database):
+        return f"it mirrored another database than {database.name}"
+    trimmed = changelog.trimmed_before(database)
+    position = meta.get("position")
+    if trimmed is not None and (not position or ObjectId(position) < trimmed):
+        return "the change log was trimmed past its last sync"
+    return None
+
+
+def ensure_current(
+    database: Database, path: Path, say: Say | None = None, announce_first: bool = True
+) -> SyncReport:
+    """Bring the index at ``path`` up to date with MongoDB (sync, else rebuild).
+
+    Every rebuild is said, except the first build when ``announce_first`` is false."""
+
+    def rebuilt(reason: str) -> SyncReport:
+        if say is not None:
+            say(f"index: rebuilding {path} from MongoDB ({reason})")
+        return rebuild(database, path, reason)
+
+    if not path.exists():
+        if not announce_first:
+            return rebuild(database, path, "no index yet")
+        return rebuilt("no index yet")
+    try:
+        connection, meta = open_existing(path)
+    except IndexCorrupt as exc:
+        return rebuilt(f"unreadable: {exc}")
+    try:
+        reason = why_not_usable(meta, database)
+        if reason is not None:
+            connection.close()
+            return rebuilt(reason)
+        try:
+            return sync(connection, meta, database)
+        except Stale as exc:
+            connection.close()
+            return rebuilt(str(exc))
+        except sqlite3.Error as exc:
+            if is_locked(exc):
+                raise locked(path) from None
+            connection.close()
+            return rebuilt(f"unreadable: {exc}")
+    finally:
+        connection.close()
