@@ -20,7 +20,7 @@ from bson import json_util
 from atnews_scraper.analysis.fields import DATE_FIELDS
 from atnews_scraper.document import KABUL, document_to_record, parse_iso
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Scalar fields kept as columns (filters and sorts on them use SQLite indexes).
 TEXT_COLUMNS = (
@@ -78,6 +78,9 @@ CREATE TABLE IF NOT EXISTS articles (
     published TEXT,
     year_month TEXT,
     published_day TEXT,
+    categories TEXT,
+    tags TEXT,
+    authors TEXT,
     document TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
@@ -97,6 +100,10 @@ CREATE TABLE IF NOT EXISTS article_revisions (
     document TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS article_revisions_article ON article_revisions (article_mongo_id);
+-- What `atnews browse` lists: the readable columns, newest first by default.
+CREATE VIEW IF NOT EXISTS article_list AS
+    SELECT id, published, title, byline, categories, tags, authors, year_month, word_count, url
+    FROM articles;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
     title, body, content='articles', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
@@ -167,11 +174,23 @@ def article_row(document: Mapping[str, Any]) -> dict[str, Any]:
         row["published_day"] = local.strftime("%Y-%m-%d")
     else:
         row["published"] = row["year_month"] = row["published_day"] = None
+    for name in ("categories", "tags", "authors"):  # JSON arrays, for Datasette's array facets
+        row[name] = json.dumps(list_values(document.get(name)), ensure_ascii=False)
     row["document"] = document_json(document)
     return row
 
 
-ROW_NAMES = ("mongo_id", *COLUMNS, "published", "year_month", "published_day", "document")
+ROW_NAMES = (
+    "mongo_id",
+    *COLUMNS,
+    "published",
+    "year_month",
+    "published_day",
+    "categories",
+    "tags",
+    "authors",
+    "document",
+)
 INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ROW_NAMES)}) "
     f"VALUES ({', '.join(':' + name for name in ROW_NAMES)}) "
