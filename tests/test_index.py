@@ -13,6 +13,7 @@ from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.index import changelog
+from atnews_scraper.index import sync as index_sync_module
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.samples import FETCHED_AT, make_page, make_record, story
@@ -235,20 +236,37 @@ def test_sync_reads_the_change_log_of_store_writes(
     assert (code, json.loads(out)["title"]) == (0, "Story 1, corrected")
 
 
-def test_a_write_still_in_flight_when_sync_read_is_picked_up_later(
-    database: Database, capsys: pytest.CaptureFixture
+def test_a_batch_in_flight_is_waited_for_and_one_that_never_finished_rebuilds(
+    database: Database, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The change record is written before the article: a sync between the two must not
-    leave the index with the old version for good."""
+    """The store logs an intent before writing and commits after: the index applies only
+    committed batches, and an intent left without commit (a crash) forces a rebuild."""
     store_records(database, make_record(1))
     index_sync(database, capsys)
     article = database.articles.find_one({"post_id": 1001})
     assert article is not None
-    changelog.record_changes(database, [article["_id"]])  # ... then the sync reads ...
-    assert index_sync(database, capsys).startswith("index synced: 0 articles written")
+    batch = changelog.begin(database, [article["_id"]])  # a writer starts a batch ...
+    assert index_sync(database, capsys) == "index current: nothing to sync"
     database.articles.update_one({"_id": article["_id"]}, {"$set": {"title": "Late title"}})
+    assert titles(database, capsys) == ["Story 1"]  # ... not committed yet: not applied
+    article["title"] = "Late title"
+    changelog.commit(database, batch, [article], {}, {}, [])
     assert index_sync(database, capsys).startswith("index synced: 1 articles written")
     assert titles(database, capsys) == ["Late title"]
+
+    # A writer killed between its intent and its commit:
+    crashed = changelog.begin(database, [article["_id"]])
+    assert crashed is not None
+    database.articles.update_one({"_id": article["_id"]}, {"$set": {"title": "Crash title"}})
+    assert index_sync(database, capsys) == "index current: nothing to sync"  # still in flight?
+    later = dt.datetime.now(dt.UTC) + changelog.SETTLE + dt.timedelta(minutes=1)
+    monkeypatch.setattr(index_sync_module, "now_utc", lambda: later)
+    started = crashed.generation_time
+    assert index_sync(database, capsys).startswith(
+        f"index rebuilt (a store batch started at {started:%Y-%m-%d %H:%M} UTC never finished"
+    )
+    assert titles(database, capsys) == ["Crash title"]
+    assert index_sync(database, capsys) == "index current: nothing to sync"
 
 
 def test_deletions_and_writes_outside_the_store_are_caught(
@@ -256,8 +274,10 @@ def test_deletions_and_writes_outside_the_store_are_caught(
 ) -> None:
     store_records(database, make_record(1), make_record(2))
     assert titles(database, capsys) == ["Story 1", "Story 2"]
-    gone = database.articles.find_one_and_delete({"post_id": 1002})
-    changelog.record_changes(database, [gone["_id"]])  # type: ignore[index]
+    gone = database.articles.find_one({"post_id": 1002})
+    assert gone is not None
+    changelog.record_deletions(database, [gone["_id"]])
+    database.articles.delete_one({"_id": gone["_id"]})
     assert index_sync(database, capsys).startswith("index synced: 0 articles written, 1 deleted")
     load_analysis_records(database)  # inserted without the store: no change records
     code, out, err = run(["query", "{}", "--limit", "1", *cli_args(database)], capsys)

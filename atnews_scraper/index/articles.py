@@ -26,7 +26,10 @@ def find_documents(
     """
     where = to_condition(query)
     order = order_by(list(sort)) if sort else "a.id"
-    sql = f"SELECT a.document FROM articles a WHERE {where.text} ORDER BY {order}"
+    sql = (
+        f"SELECT t.document FROM articles a JOIN article_texts t ON t.id = a.id "
+        f"WHERE {where.text} ORDER BY {order}"
+    )
     params = list(where.params)
     if limit:
         sql += " LIMIT ?"

@@ -55,6 +55,9 @@ def metadata() -> dict[str, Any]:
                         "size": 50,
                     },
                     "articles": {"hidden": True},
+                    "article_texts": {"hidden": True},
+                    "article_fts_source": {"hidden": True},
+                    "applied_batches": {"hidden": True},
                     "article_revisions": {"hidden": True},
                     "index_meta": {"hidden": True},
                     **{
@@ -156,7 +159,9 @@ async def article_page(datasette: Any, request: Any) -> Response:
     database = datasette.get_database(DATABASE)
     article_id = int(request.url_vars["id"])
     found = await database.execute(
-        "SELECT document, published FROM articles WHERE id = ?", [article_id]
+        "SELECT t.document, a.published FROM articles a JOIN article_texts t ON t.id = a.id "
+        "WHERE a.id = ?",
+        [article_id],
     )
     row = found.first()
     if row is None:

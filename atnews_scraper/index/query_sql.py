@@ -51,6 +51,18 @@ MONGO_ONLY = frozenset(
     ]
 )
 REGEX_FLAGS = {"i": "i", "m": "m", "s": "s", "x": "x"}
+# The big values live in article_texts; a subquery reads them only for rows that need them.
+DOC = "(SELECT t.document FROM article_texts t WHERE t.id = a.id)"
+BODY = "(SELECT t.body FROM article_texts t WHERE t.id = a.id)"
+
+
+def column(name: str) -> str | None:
+    """The SQL for a field kept as a column, else None."""
+    if name == "body":
+        return BODY
+    if name in TEXT_COLUMNS or name in NUMBER_COLUMNS or name in DATE_COLUMNS:
+        return f"a.{name}"
+    return None
 
 
 class Sql:
@@ -146,7 +158,12 @@ def operator_condition(name: str, operator: str, operand: Any, options: str) -> 
     if operator == "$regex":
         return regex(name, operand, options)
     if operator == "$exists":
-        kind = f"json_type(a.document, '{json_path(name)}')"
+        kind = f"json_type({DOC}, '{json_path(name)}')"
+        if name in FIELD_TYPES:  # JSON only for the rows where the field is missing or null
+            absent = f"instr(a.absent, ',{name},') > 0"
+            return Sql(
+                f"NOT {absent} OR {kind} IS NOT NULL" if operand else f"{absent} AND {kind} IS NULL"
+            )
         return Sql(f"{kind} IS NOT NULL" if operand else f"{kind} IS NULL")
     if operator == "$all":
         if not isinstance(operand, list):
@@ -155,10 +172,11 @@ def operator_condition(name: str, operator: str, operand: Any, options: str) -> 
     if operator == "$size":
         if not isinstance(operand, int) or isinstance(operand, bool):
             raise ConfigError(f"filter: {name} $size needs a whole number")
+        if name in FIELD_TYPES:
+            return Sql("instr(a.sizes, ?) > 0", [f",{name}:{operand},"])
         path = json_path(name)
         return Sql(
-            f"json_type(a.document, '{path}') = 'array' "
-            f"AND json_array_length(a.document, '{path}') = ?",
+            f"json_type({DOC}, '{path}') = 'array' AND json_array_length({DOC}, '{path}') = ?",
             [operand],
         )
     if operator == "$not":
@@ -183,8 +201,8 @@ def comparable(name: str, operand: Any) -> Any:
 def any_value(name: str, test: str, params: list[Any]) -> Sql:
     """``test`` (with ``{v}`` for the value) true for the field, or for any item of a list."""
     top, _, sub = name.partition(".")
-    if name in TEXT_COLUMNS or name in NUMBER_COLUMNS or name in DATE_COLUMNS:
-        return Sql(test.format(v=f"a.{name}"), params)
+    if column(name) is not None:
+        return Sql(test.format(v=column(name)), params)
     if name in LIST_TABLES:
         table = LIST_TABLES[name]
         return Sql(
@@ -195,24 +213,26 @@ def any_value(name: str, test: str, params: list[Any]) -> Sql:
     if sub and is_list_of_records(top):
         item = f"json_extract(j.value, '{json_path(sub)}')"
         return Sql(
-            f"EXISTS (SELECT 1 FROM json_each(a.document, '{json_path(top)}') j "
+            f"EXISTS (SELECT 1 FROM json_each({DOC}, '{json_path(top)}') j "
             f"WHERE {test.format(v=item)})",
             params,
         )
     path = json_path(name)
     return Sql(
-        f"(CASE json_type(a.document, '{path}') WHEN 'array' THEN EXISTS (SELECT 1 FROM "
-        f"json_each(a.document, '{path}') j WHERE {test.format(v='j.value')}) "
-        f"ELSE {test.format(v=f'json_extract(a.document, {path!r})')} END)",
+        f"(CASE json_type({DOC}, '{path}') WHEN 'array' THEN EXISTS (SELECT 1 FROM "
+        f"json_each({DOC}, '{path}') j WHERE {test.format(v='j.value')}) "
+        f"ELSE {test.format(v=f'json_extract({DOC}, {path!r})')} END)",
         params * 2,
     )
 
 
 def equals(name: str, operand: Any) -> Sql:
-    if operand is None:  # missing or null, as in MongoDB
+    if operand is None and name in FIELD_TYPES:  # missing or null, as in MongoDB
+        return Sql(f"instr(a.absent, ',{name},') > 0")
+    if operand is None:
         return Sql(
-            f"json_type(a.document, '{json_path(name)}') IN ('null') "
-            f"OR json_type(a.document, '{json_path(name)}') IS NULL"
+            f"json_type({DOC}, '{json_path(name)}') IN ('null') "
+            f"OR json_type({DOC}, '{json_path(name)}') IS NULL"
         )
     if isinstance(operand, Mapping | list):
         raise ConfigError(
@@ -247,9 +267,8 @@ def order_by(sort: list[tuple[str, int]]) -> str:
         keys.append(("url", 1))
     terms = []
     for name, direction in keys:
-        if name in TEXT_COLUMNS or name in NUMBER_COLUMNS or name in DATE_COLUMNS:
-            value = f"a.{name}"
-        else:
-            value = f"json_extract(a.document, '{json_path(name)}')"
+        value = column(name)
+        if value is None:
+            value = f"json_extract({DOC}, '{json_path(name)}')"
         terms.append(f"{value} {'DESC' if direction < 0 else 'ASC'}")
     return ", ".join(terms)

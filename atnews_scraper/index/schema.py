@@ -17,16 +17,16 @@ from typing import Any
 
 from bson import json_util
 
-from atnews_scraper.analysis.fields import DATE_FIELDS
+from atnews_scraper.analysis.fields import DATE_FIELDS, TOP_LEVEL_FIELDS
 from atnews_scraper.document import KABUL, document_to_record, parse_iso
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
+FIELD_NAMES = TOP_LEVEL_FIELDS
 
 # Scalar fields kept as columns (filters and sorts on them use SQLite indexes).
 TEXT_COLUMNS = (
     "url",
     "title",
-    "body",
     "byline",
     "dateline",
     "wp_author",
@@ -71,6 +71,8 @@ _COLUMN_DDL = ",\n    ".join(
 DDL = (
     f"""
 CREATE TABLE IF NOT EXISTS index_meta (key TEXT PRIMARY KEY, value TEXT);
+-- Store batches (change log commits) already applied: each is read from MongoDB once.
+CREATE TABLE IF NOT EXISTS applied_batches (batch TEXT PRIMARY KEY, committed_at TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
     mongo_id TEXT NOT NULL UNIQUE,
@@ -81,8 +83,18 @@ CREATE TABLE IF NOT EXISTS articles (
     categories TEXT,
     tags TEXT,
     authors TEXT,
+    absent TEXT,
+    sizes TEXT
+);
+-- The big values apart, so that scans of ``articles`` (counts, facets, filters) stay small.
+CREATE TABLE IF NOT EXISTS article_texts (
+    id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    body TEXT,
     document TEXT NOT NULL
 );
+CREATE VIEW IF NOT EXISTS article_fts_source AS
+    SELECT a.id AS id, a.title AS title, t.body AS body
+    FROM articles a JOIN article_texts t ON t.id = a.id;
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
 CREATE INDEX IF NOT EXISTS articles_post_id ON articles (post_id);
 CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at);
@@ -105,21 +117,9 @@ CREATE VIEW IF NOT EXISTS article_list AS
     SELECT id, published, title, byline, categories, tags, authors, year_month, word_count, url
     FROM articles;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
-    title, body, content='articles', content_rowid='id',
+    title, body, content='article_fts_source', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, body)
-    VALUES ('delete', old.id, old.title, old.body);
-END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE ON articles BEGIN
-    INSERT INTO articles_fts (articles_fts, rowid, title, body)
-    VALUES ('delete', old.id, old.title, old.body);
-    INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
-END;
 """
 )
 
@@ -176,8 +176,17 @@ def article_row(document: Mapping[str, Any]) -> dict[str, Any]:
         row["published"] = row["year_month"] = row["published_day"] = None
     for name in ("categories", "tags", "authors"):  # JSON arrays, for Datasette's array facets
         row[name] = json.dumps(list_values(document.get(name)), ensure_ascii=False)
-    row["document"] = document_json(document)
+    # ",check_also,modified_at," and ",categories:2,tags:0,": null/size tests without JSON.
+    row["absent"] = "," + "".join(f"{k}," for k in FIELD_NAMES if document.get(k) is None)
+    row["sizes"] = "," + "".join(
+        f"{k}:{len(v)}," for k, v in document.items() if isinstance(v, list)
+    )
     return row
+
+
+def text_row(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``article_texts`` values (without ``id``): the body and the whole document."""
+    return {"body": scalar(document.get("body"), number=False), "document": document_json(document)}
 
 
 ROW_NAMES = (
@@ -189,7 +198,8 @@ ROW_NAMES = (
     "categories",
     "tags",
     "authors",
-    "document",
+    "absent",
+    "sizes",
 )
 INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ROW_NAMES)}) "

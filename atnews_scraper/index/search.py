@@ -62,9 +62,10 @@ def search(
     where = to_condition(base_filter)
     start, end = HIGHLIGHT
     sql = (
-        f"SELECT a.document, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank, "
+        f"SELECT t.document, bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS rank, "
         f"snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_WORDS}) "
         "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+        "JOIN article_texts t ON t.id = a.id "
         f"WHERE articles_fts MATCH ? AND ({where.text}) "
         "ORDER BY rank, a.published_at DESC, a.url LIMIT ?"
     )

@@ -17,15 +17,19 @@ def find_article(
     key = key.strip()
     post_id = int(key) if key.isdigit() else shortlink_post_id(key)
     if post_id is not None:
-        sql = "SELECT mongo_id, document FROM articles WHERE post_id = ? ORDER BY id LIMIT 1"
+        sql = (
+            "SELECT a.mongo_id, t.document FROM articles a JOIN article_texts t ON t.id = a.id "
+            "WHERE a.post_id = ? ORDER BY a.id LIMIT 1"
+        )
         row = connection.execute(sql, (post_id,)).fetchone()
     else:
         urls = list(dict.fromkeys([rules.canonical(key), key]))
         marks = ", ".join("?" * len(urls))
         sql = (
-            f"SELECT mongo_id, document FROM articles a WHERE url IN ({marks}) OR EXISTS "
+            "SELECT a.mongo_id, t.document FROM articles a JOIN article_texts t ON t.id = a.id "
+            f"WHERE a.url IN ({marks}) OR EXISTS "
             f"(SELECT 1 FROM article_aliases c WHERE c.article_id = a.id AND c.value IN ({marks})) "
-            "ORDER BY id LIMIT 1"
+            "ORDER BY a.id LIMIT 1"
         )
         row = connection.execute(sql, [*urls, *urls]).fetchone()
     return None if row is None else (row[0], document_from_json(row[1]))

@@ -36,9 +36,11 @@ from atnews_scraper.index.schema import (
     INSERT_REVISION,
     LIST_TABLES,
     article_row,
+    document_from_json,
     list_values,
     mongo_key,
     revision_row,
+    text_row,
 )
 from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
 
@@ -79,15 +81,37 @@ def now_utc() -> dt.datetime:
 # -- writing rows -------------------------------------------------------------------------------
 
 
-def write_article(connection: sqlite3.Connection, document: Mapping[str, Any]) -> bool:
-    """Insert or update the article's rows; False when the index already held this version."""
+def write_article(
+    connection: sqlite3.Connection, document: Mapping[str, Any], fts: bool = True
+) -> bool:
+    """Insert or update the article's rows; False when the index already held this version.
+
+    ``fts=False`` (a rebuild) leaves the full-text index to one 'rebuild' at the end."""
     row = article_row(document)
+    texts = text_row(document)
     held = connection.execute(
-        "SELECT document FROM articles WHERE mongo_id = ?", (row["mongo_id"],)
+        "SELECT a.id, a.title, t.body, t.document FROM articles a "
+        "JOIN article_texts t ON t.id = a.id WHERE a.mongo_id = ?",
+        (row["mongo_id"],),
     ).fetchone()
-    if held is not None and held[0] == row["document"]:
+    if held is not None and held[3] == texts["document"]:
         return False
+    if held is not None and fts:
+        connection.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+            "VALUES ('delete', ?, ?, ?)",
+            held[:3],
+        )
     (article_id,) = connection.execute(INSERT_ARTICLE, row).fetchone()
+    connection.execute(
+        "INSERT OR REPLACE INTO article_texts (id, body, document) VALUES (?, ?, ?)",
+        (article_id, texts["body"], texts["document"]),
+    )
+    if fts:
+        connection.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, row["title"], texts["body"]),
+        )
     for field, table in LIST_TABLES.items():
         connection.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         connection.executemany(
@@ -99,7 +123,18 @@ def write_article(connection: sqlite3.Connection, document: Mapping[str, Any]) -
 
 def delete_article(connection: sqlite3.Connection, key: str) -> int:
     connection.execute("DELETE FROM article_revisions WHERE article_mongo_id = ?", (key,))
-    return connection.execute("DELETE FROM articles WHERE mongo_id = ?", (key,)).rowcount
+    held = connection.execute(
+        "SELECT a.id, a.title, t.body FROM articles a JOIN article_texts t ON t.id = a.id "
+        "WHERE a.mongo_id = ?",
+        (key,),
+    ).fetchone()
+    if held is None:
+        return 0
+    connection.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+        held,
+    )
+    return connection.execute("DELETE FROM articles WHERE id = ?", (held[0],)).rowcount
 
 
 def write_batches(
@@ -136,7 +171,10 @@ def rebuild(database: Database, path: Path, reason: str = "") -> SyncReport:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         articles = database[ARTICLES].find({}, batch_size=BATCH)
-        written = write_batches(connection, articles, lambda doc: write_article(connection, doc))
+        written = write_batches(
+            connection, articles, lambda doc: write_article(connection, doc, fts=False)
+        )
+        connection.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
         revisions = database[ARTICLE_REVISIONS].find({}, batch_size=BATCH)
         versions = write_batches(
             connection,
@@ -144,6 +182,8 @@ def rebuild(database: Database, path: Path, reason: str = "") -> SyncReport:
             lambda doc: connection.execute(INSERT_REVISION, revision_row(doc)),
         )
         record_state(connection, database.name, token, began, quiet=False, log_count=-1)
+        # Batches logged before the rebuild began are in what it read: never applied again.
+        set_meta(connection, "covered_before", str(ObjectId.from_datetime(began)))
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.close()
         os.replace(partial, path)
@@ -168,6 +208,10 @@ def record_state(
     if old and ObjectId(old) > position:
         position = ObjectId(old)
     set_meta(connection, "position", str(position))
+    connection.execute(
+        "DELETE FROM applied_batches WHERE committed_at < ?",
+        ((read_at - 2 * changelog.SETTLE).isoformat(),),
+    )
     set_meta(connection, "database", db_name)
     set_meta(connection, "origin", token)
     set_meta(connection, "quiet", "1" if quiet else "0")
@@ -178,49 +222,92 @@ def record_state(
 # -- incremental sync ---------------------------------------------------------------------------
 
 
-def apply_changes(
-    connection: sqlite3.Connection, database: Database, changes: list[dict[str, Any]]
-) -> SyncReport:
+def apply_batch(
+    connection: sqlite3.Connection, operations: list[dict[str, Any]], report: SyncReport
+) -> None:
+    """One committed store batch's operations, in the order the store wrote them."""
+    for operation in operations:
+        kind = operation["op"]
+        if kind == changelog.REVISION:
+            connection.execute(INSERT_REVISION, revision_row(operation["doc"]))
+            report.revisions += 1
+        elif kind == changelog.WRITE:
+            report.articles += write_article(connection, operation["doc"])
+        elif kind == changelog.DELETE:
+            report.deleted += delete_article(connection, mongo_key(operation["id"]))
+        else:  # a last-seen move or new aliases, on the version the index holds
+            document = held_document(connection, operation["id"])
+            if document is None:
+                continue
+            if kind == changelog.TOUCH:
+                seen = document.get("last_seen_at")
+                document["last_seen_at"] = max(seen, operation["at"]) if seen else operation["at"]
+            else:
+                aliases = document.setdefault("url_aliases", [])
+                aliases += [url for url in operation["urls"] if url not in aliases]
+            report.articles += write_article(connection, document)
+
+
+def held_document(connection: sqlite3.Connection, article_id: Any) -> dict[str, Any] | None:
+    row = connection.execute(
+        "SELECT t.document FROM articles a JOIN article_texts t ON t.id = a.id "
+        "WHERE a.mongo_id = ?",
+        (mongo_key(article_id),),
+    ).fetchone()
+    if row is None:
+        return None
+    return {"_id": article_id, **document_from_json(row[0])}
+
+
+def apply_log(
+    connection: sqlite3.Connection,
+    database: Database,
+    meta: dict[str, str],
+    read_at: dt.datetime,
+) -> tuple[SyncReport, bool]:
+    """Apply the batches committed since the index's position; (report, quiet).
+
+    Raises Stale for a batch that started more than SETTLE ago and never committed."""
     report = SyncReport("synced")
-    article_ids = list(dict.fromkeys(change["article_id"] for change in changes))
+    position = ObjectId(meta["position"]) if meta.get("position") else None
+    covered = ObjectId(meta["covered_before"]) if meta.get("covered_before") else None
+    log = changelog.records(database)
+    recent = [
+        r
+        for r in log
+        if (position is None or r["_id"] > position) and (covered is None or r["_id"] >= covered)
+    ]
+    committed = {r["batch"] for r in log if r["op"] == changelog.COMMIT}
+    horizon = read_at - changelog.SETTLE
+    quiet = True
+    for record in recent:
+        if record["op"] == changelog.INTENT and record["batch"] not in committed:
+            started = record["_id"].generation_time
+            if started <= horizon:
+                raise Stale(
+                    f"a store batch started at {started:%Y-%m-%d %H:%M} UTC never finished "
+                    "(a crash or a refused write): its changes are not in the change log"
+                )
+            quiet = False
+        if record["_id"].generation_time > horizon:
+            quiet = False
+    applied = {batch for (batch,) in connection.execute("SELECT batch FROM applied_batches")}
+    commits = [r for r in recent if r["op"] == changelog.COMMIT and str(r["batch"]) not in applied]
+    if not commits:
+        return SyncReport("current"), quiet
     connection.execute("BEGIN IMMEDIATE")
     try:
-        for article_id in article_ids:
-            key = mongo_key(article_id)
-            document = database[ARTICLES].find_one({"_id": article_id})
-            if document is None:
-                report.deleted += delete_article(connection, key)
-                continue
-            report.articles += write_article(connection, document)
-            report.revisions += add_revisions(connection, database, article_id, document)
+        for record in commits:
+            apply_batch(connection, changelog.batch_operations(database, record["batch"]), report)
+            connection.execute(
+                "INSERT OR IGNORE INTO applied_batches VALUES (?, ?)",
+                (str(record["batch"]), record["_id"].generation_time.isoformat()),
+            )
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-    return report
-
-
-def add_revisions(
-    connection: sqlite3.Connection, database: Database, article_id: Any, document: Mapping[str, Any]
-) -> int:
-    """Earlier versions the index lacks, read by their ``_id`` (``<article _id>:<revision>``)."""
-    current = document.get("revision") or 1
-    key = mongo_key(article_id)
-    have = {
-        number
-        for (number,) in connection.execute(
-            "SELECT revision FROM article_revisions WHERE article_mongo_id = ?", (key,)
-        )
-    }
-    added = 0
-    for number in range(1, current):
-        if number in have:
-            continue
-        version = database[ARTICLE_REVISIONS].find_one({"_id": f"{article_id}:{number}"})
-        if version is not None:
-            connection.execute(INSERT_REVISION, revision_row(version))
-            added += 1
-    return added
+    return report, quiet
 
 
 def index_counts(connection: sqlite3.Connection) -> tuple[int, int]:
@@ -245,14 +332,8 @@ def sync(connection: sqlite3.Connection, meta: dict[str, str], database: Databas
     if meta.get("quiet") == "1" and meta.get("log_count") == str(log_count):
         report = SyncReport("current")
     else:
-        position = ObjectId(meta["position"]) if meta.get("position") else None
-        changes = changelog.changes_after(database, position)
-        report = apply_changes(connection, database, changes) if changes else SyncReport("current")
-        horizon = read_at - changelog.SETTLE
-        quiet = all(change["_id"].generation_time <= horizon for change in changes)
+        report, quiet = apply_log(connection, database, meta, read_at)
         record_state(connection, database.name, meta["origin"], read_at, quiet, log_count)
-        if report.action == "current" and not changes:
-            report = SyncReport("current")
     after = mongo_counts(database)
     held = index_counts(connection)
     for name, low, high, have in zip(
@@ -263,6 +344,8 @@ def sync(connection: sqlite3.Connection, meta: dict[str, str], database: Databas
                 f"MongoDB holds {high} {name}, the index {have}: written without atnews's store"
             )
     maybe_trim(connection, database, read_at)
+    if not (report.articles or report.deleted or report.revisions):
+        report = SyncReport("current")
     report.seconds = time.perf_counter() - started
     return report
 
