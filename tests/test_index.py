@@ -349,3 +349,31 @@ def test_default_path_is_per_database_under_the_var_dir(
         f"index rebuilt (asked for): 12 articles, 1 earlier versions in "
         f"{out.split(' in ')[1].split('s [')[0]}s [{var / 'analysis' / (database_name + '.db')}]\n"
     )
+
+
+def test_stats_and_show_take_every_format(
+    analysis_store: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    code, out, _ = run(["stats", "--by", "tag", "--format", "csv", *analysis_store], capsys)
+    assert (code, out.splitlines()[:3]) == (0, ["tag,articles", "(none),2", "Economy,2"])
+    code, out, _ = run(["stats", "--format", "jsonl", *analysis_store], capsys)
+    assert [json.loads(line) for line in out.splitlines()][-1] == {
+        "month": "(no date)",
+        "articles": 1,
+    }
+    code, out, _ = run(["show", "108", "--format", "csv", *analysis_store], capsys)
+    assert out.splitlines() == [
+        "revision,fetched_at,superseded_at,word_count,content_hash,title",
+        "1,2022-10-30T12:00:00+04:30,2022-11-02T12:00:00+04:30,9,"
+        + out.splitlines()[1].split(",")[4]
+        + ",Editorial: Banks need help",
+        "2,2026-11-20T10:00:00+04:30,,21,"
+        + out.splitlines()[2].split(",")[4]
+        + ",Editorial: Banks need a lifeline",
+    ]
+    code, out, _ = run(["show", "108", "--format", "json", *analysis_store], capsys)
+    shown = json.loads(out)
+    assert (shown["article"]["post_id"], [r["revision"] for r in shown["revisions"]]) == (108, [1])
+    assert (
+        run(["show", "108", "--format", "json", "--from-mongo", *analysis_store], capsys)[1] == out
+    )

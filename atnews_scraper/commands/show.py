@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Mapping
+from typing import Any
 
+from atnews_scraper.analysis.formatting import FORMATS, write_rows
 from atnews_scraper.analysis.show import render_article
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.document import document_to_record
@@ -19,6 +23,13 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "show", parents=parents, help="one article, readable, with its revision history"
     )
     parser.add_argument("key", metavar="URL|POST_ID", help="the article's URL or WordPress post ID")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output (default: table, the readable text; json: the article and its earlier "
+        "versions; jsonl and csv: one line per version, oldest first)",
+    )
     add_index_options(parser)
     parser.set_defaults(handler=run)
 
@@ -33,5 +44,23 @@ def run(args: argparse.Namespace) -> int:
         say(f"no stored article has the URL or post ID {args.key!r}")
         return 0
     document, revisions = found
-    sys.stdout.write(render_article(document_to_record(document), revisions))
+    if args.format == "table":
+        sys.stdout.write(render_article(document_to_record(document), revisions))
+    else:
+        write_versions(document_to_record(document), revisions, args.format)
     return 0
+
+
+VERSION_FIELDS = ("revision", "fetched_at", "superseded_at", "word_count", "content_hash", "title")
+
+
+def write_versions(
+    record: Mapping[str, Any], revisions: list[dict[str, Any]], output_format: str
+) -> None:
+    if output_format == "json":
+        json.dump(
+            {"article": record, "revisions": revisions}, sys.stdout, ensure_ascii=False, indent=2
+        )
+        sys.stdout.write("\n")
+        return
+    write_rows([*revisions, record], VERSION_FIELDS, output_format, sys.stdout)
