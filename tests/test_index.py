@@ -377,3 +377,19 @@ def test_stats_and_show_take_every_format(
     assert (
         run(["show", "108", "--format", "json", "--from-mongo", *analysis_store], capsys)[1] == out
     )
+
+
+def test_a_trimmed_change_log_rebuilds_an_index_left_behind(
+    database: Database, capsys: pytest.CaptureFixture
+) -> None:
+    store_records(database, make_record(1))
+    index_sync(database, capsys)
+    store_records(database, make_record(2))
+    later = dt.datetime.now(dt.UTC) + changelog.RETENTION + dt.timedelta(days=1)
+    assert changelog.trim(database, later) == 2  # both batches dropped, collections too
+    assert [name for name in database.list_collection_names() if "changes_" in name] == [
+        "article_changes_meta"
+    ]
+    assert index_sync(database, capsys).startswith(
+        "index rebuilt (the change log was trimmed past its last sync): 2 articles"
+    )

@@ -212,7 +212,8 @@ INSERT_ARTICLE = (
 
 def document_json(document: Mapping[str, Any]) -> str:
     """The stored document (without ``_id``) as JSON: dates as ISO 8601 in Kabul time."""
-    return json.dumps(document_to_record(document), ensure_ascii=False, separators=(",", ":"))
+    record = document_to_record(document)
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def document_from_json(text: str) -> dict[str, Any]:
