@@ -393,3 +393,18 @@ def test_a_trimmed_change_log_rebuilds_an_index_left_behind(
     assert index_sync(database, capsys).startswith(
         "index rebuilt (the change log was trimmed past its last sync): 2 articles"
     )
+
+
+def test_where_counting_is_slow_commands_count_hourly_and_index_sync_always(
+    database: Database, capsys: pytest.CaptureFixture, analysis_index: Path
+) -> None:
+    store_records(database, make_record(1))
+    assert titles(database, capsys) == ["Story 1"]
+    with sqlite3.connect(analysis_index) as index:  # as if collStats had taken 4 s
+        index.execute("UPDATE index_meta SET value = '4.0' WHERE key = 'count_seconds'")
+    database.articles.insert_one({"url": f"{SITE}outside/", "title": "Outside", "post_id": 5})
+    assert titles(database, capsys) == ["Story 1"]  # not counted again within the hour
+    assert index_sync(database, capsys).startswith(
+        "index rebuilt (MongoDB holds 2 articles, the index 1: written without atnews's store)"
+    )
+    assert titles(database, capsys) == ["Outside", "Story 1"]

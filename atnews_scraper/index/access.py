@@ -58,6 +58,6 @@ def sync_report(config: Config, args: argparse.Namespace, say: Say, full: bool) 
     try:
         if full:
             return rebuild(database, path, "asked for")
-        return ensure_current(database, path)  # the report line says any rebuild
+        return ensure_current(database, path, count=True)  # the report line says any rebuild
     finally:
         database.client.close()
