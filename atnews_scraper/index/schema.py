@@ -20,7 +20,7 @@ from bson import json_util
 from atnews_scraper.analysis.fields import DATE_FIELDS, TOP_LEVEL_FIELDS
 from atnews_scraper.document import KABUL, document_to_record, parse_iso
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FIELD_NAMES = TOP_LEVEL_FIELDS
 
 # Scalar fields kept as columns (filters and sorts on them use SQLite indexes).
@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT,
     authors TEXT,
     absent TEXT,
-    sizes TEXT
+    sizes TEXT,
+    body_chars INTEGER
 );
 -- The big values apart, so that scans of ``articles`` (counts, facets, filters) stay small.
 CREATE TABLE IF NOT EXISTS article_texts (
@@ -178,6 +179,8 @@ def article_row(document: Mapping[str, Any]) -> dict[str, Any]:
         row[name] = json.dumps(list_values(document.get(name)), ensure_ascii=False)
     # ",check_also,modified_at," and ",categories:2,tags:0,": null/size tests without JSON.
     row["absent"] = "," + "".join(f"{k}," for k in FIELD_NAMES if document.get(k) is None)
+    body = document.get("body")
+    row["body_chars"] = len(body) if isinstance(body, str) else None
     row["sizes"] = "," + "".join(
         f"{k}:{len(v)}," for k, v in document.items() if isinstance(v, list)
     )
@@ -200,6 +203,7 @@ ROW_NAMES = (
     "authors",
     "absent",
     "sizes",
+    "body_chars",
 )
 INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ROW_NAMES)}) "
