@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -191,3 +192,16 @@ def test_stored_script_and_javascript_links_are_inert(browse_url: str, tmp_path:
     assert "&lt;img src=x onerror=" in page
     assert 'href="javascript:' not in page and 'href="data:' not in page
     assert "&lt;b&gt;Mallory&lt;/b&gt;" in page
+
+
+def test_a_port_in_use_is_one_line(capsys: pytest.CaptureFixture) -> None:
+    from atnews_scraper.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        assert main(["browse", "--port", str(port), "--mongo-uri", "mongodb://127.0.0.1:9/"]) == 2
+    assert capsys.readouterr().err == (
+        f"atnews browse: error: --port {port}: port {port} on 127.0.0.1 is in use; "
+        "choose another with --port\n"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import tempfile
 from pathlib import Path
 
@@ -35,11 +36,22 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
 def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port {args.port}: give a port number between 1 and 65535")
+    check_port_free(args.port)
     config = config_from_args(args)
     current_index(config, args, say).close()
     with tempfile.TemporaryDirectory(prefix="atnews-browse-") as workdir:
         serve(index_path(config, args), Path(workdir), args.port)
     return 0
+
+
+def check_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise ConfigError(
+                f"--port {port}: port {port} on 127.0.0.1 is in use; choose another with --port"
+            ) from None
 
 
 def serve(index: Path, workdir: Path, port: int) -> None:
