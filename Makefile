@@ -8,7 +8,7 @@ FERRETDB := .tools/bin/ferretdb
 CRAWL_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup redis crawl demo test lint typecheck pytest eval bench check-fixtures clean
+.PHONY: setup redis browser crawl demo test lint typecheck pytest eval bench check-fixtures clean
 
 setup: $(STAMP) $(FERRETDB)
 
@@ -53,8 +53,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: setup redis
+pytest: setup redis browser
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+## Debian's chromium for the browser tests of `atnews browse` (tests/test_browse.py): installed
+## with apt-get when missing and run as root; otherwise those tests skip, saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is not installed (needs root and apt-get): browser tests will skip"; fi; }
 
 ## Extraction quality gate: per-field accuracy and body F1 against pinned minimums.
 eval: setup

@@ -32,6 +32,8 @@ COMMAND_MODULES = (
     "show",
     "worker",
     "redis",
+    "index",
+    "browse",
 )
 
 

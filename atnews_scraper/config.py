@@ -56,6 +56,11 @@ class Config:
     def journal_dir(self) -> Path:
         return self.var_dir / "journal"
 
+    @property
+    def index_path(self) -> Path:
+        """The analysis index (SQLite): one file per database name."""
+        return self.var_dir / "analysis" / f"{self.db_name}.db"
+
 
 def user_home() -> Path:
     """The platform's per-user data directory for atnews (XDG_DATA_HOME on Linux)."""

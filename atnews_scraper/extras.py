@@ -1,5 +1,6 @@
 """Optional packages: `pip install atnews` crawls and stores; `atnews[analysis]` adds pandas,
-pyarrow and matplotlib for charts, Parquet and the notebook examples."""
+pyarrow and matplotlib for charts, Parquet and the notebook examples, and Datasette for
+`atnews browse`."""
 
 from __future__ import annotations
 

@@ -26,6 +26,14 @@ def atnews_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield home
 
 
+@pytest.fixture(autouse=True)
+def analysis_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's analysis index file of its own (commands would share ./var otherwise)."""
+    path = tmp_path / "analysis-index.db"
+    monkeypatch.setenv("ATNEWS_INDEX", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def ferretdb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
     """One real FerretDB server on a free port for the whole session (per xdist worker)."""

@@ -90,7 +90,12 @@ def test_stats_by_author_and_category(store: list[str], capsys: pytest.CaptureFi
 
 
 def test_search_and_show_a_fixture_article(store: list[str], capsys: pytest.CaptureFixture) -> None:
-    assert main(["search", "Raisi Samarkand", "--limit", "1", "--format", "csv", *store]) == 0
+    assert (
+        main(
+            ["search", "--from-mongo", "Raisi Samarkand", "--limit", "1", "--format", "csv", *store]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.splitlines()[1].endswith(
         ",2022-09-15T00:00:00+04:30,"

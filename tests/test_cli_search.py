@@ -1,4 +1,4 @@
-"""`atnews search` on FerretDB 1.24 (no text index): the regex fallback and its ranking."""
+"""`atnews search --from-mongo` on FerretDB 1.24 (no text index): the regex fallback, ranked."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ FALLBACK_NOTE = "search: no text index on this server: regex match, ranked by ti
 def test_matches_rank_title_hits_and_more_words_first(
     analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["search", "Women EDUCATION", "--format", "jsonl", *analysis_store]) == 0
+    assert (
+        main(["search", "--from-mongo", "Women EDUCATION", "--format", "jsonl", *analysis_store])
+        == 0
+    )
     captured = capsys.readouterr()
     assert [json.loads(line) for line in captured.out.splitlines()] == [
         {
@@ -43,7 +46,7 @@ def test_matches_rank_title_hits_and_more_words_first(
 def test_word_starts_match_longer_words_and_since_limits_dates(
     analysis_store: list[str], capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["search", "the economy", "--format", "csv", *analysis_store]) == 0
+    assert main(["search", "--from-mongo", "the economy", "--format", "csv", *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "score,published_at,title,url\n"
         "3,2022-09-20T14:05:00+04:30,The economy after the aid freeze,"
@@ -53,7 +56,17 @@ def test_word_starts_match_longer_words_and_since_limits_dates(
         "1,2022-09-16T09:30:00+04:30,Editorial: Girls' education cannot wait,"
         f"{SITE}editorial-girls-education-cannot-wait/\n"
     )
-    argv = ["search", "econom", "--since", "2022-10-01", "--limit", "1", "--format", "csv"]
+    argv = [
+        "search",
+        "--from-mongo",
+        "econom",
+        "--since",
+        "2022-10-01",
+        "--limit",
+        "1",
+        "--format",
+        "csv",
+    ]
     assert main([*argv, *analysis_store]) == 0
     assert capsys.readouterr().out == (
         "score,published_at,title,url\n"

@@ -7,7 +7,6 @@ import argparse
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.export import (
     EXPORT_FORMATS,
     STDOUT,
@@ -18,7 +17,8 @@ from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import combine, date_range, parse_filter
 from atnews_scraper.analysis.formatting import RAW_CSV_HELP
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.store import open_database
+from atnews_scraper.index.access import add_index_options
+from atnews_scraper.index.source import open_source
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -48,6 +48,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "on FerretDB a sort holds every matching article in the server's memory)",
     )
     parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+    add_index_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -57,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
     out: str = args.out
     destination = "stdout" if out == STDOUT else out
     protect = not args.raw_csv
-    database = open_database(config_from_args(args), say=say)
-    total = count_matching(database, query)
+    source = open_source(config_from_args(args), args, say)
+    total = source.count_matching(query)
     sort = parse_sort(args.sort) if args.sort else None
-    documents = find_documents(database, query, fields, sort=sort)
+    documents = source.find_documents(query, fields, sort=sort)
     if progress_enabled():
         columns = (
             TextColumn("exporting"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atnews_scraper.analysis.articles import count_matching, find_documents
 from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import check_limit, parse_filter
 from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.document import document_to_record
-from atnews_scraper.store import open_database
+from atnews_scraper.index.access import add_index_options
+from atnews_scraper.index.source import open_source
 
 DEFAULT_FIELDS = "published_at,title,url"
 DEFAULT_LIMIT = 50
@@ -50,6 +50,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         "--format", choices=FORMATS, default="table", help="output (default: table)"
     )
     parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+    add_index_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -58,14 +59,14 @@ def run(args: argparse.Namespace) -> int:
     fields = parse_field_list(args.fields)
     sort = parse_sort(args.sort)
     limit = max(check_limit(args.limit, zero_means_all=True), 0)
-    database = open_database(config_from_args(args), say=say)
-    total = count_matching(database, query)
+    source = open_source(config_from_args(args), args, say)
+    total = source.count_matching(query)
     if total == 0:
         say("no articles match this filter")
         if args.format == "json":
             print("[]")
         return 0
-    documents = find_documents(database, query, fields, sort, limit)
+    documents = source.find_documents(query, fields, sort, limit)
     rows = (document_to_record(document) for document in documents)
     shown = min(total, limit) if limit else total
     title = f"{shown} of {total} articles" if shown < total else f"{total} articles"

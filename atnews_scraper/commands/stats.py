@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from atnews_scraper.analysis.filters import date_range
-from atnews_scraper.analysis.formatting import write_rows
-from atnews_scraper.analysis.stats import GROUPINGS, count_by, coverage
+from atnews_scraper.analysis.formatting import FORMATS, write_rows
+from atnews_scraper.analysis.stats import GROUPINGS
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extras import require
-from atnews_scraper.store import open_database
+from atnews_scraper.index.access import add_index_options
+from atnews_scraper.index.source import open_source
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -28,21 +29,27 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument("--since", metavar="DATE", help="only articles published on/after DATE")
     parser.add_argument("--plot", metavar="FILE.png", type=Path, help="also draw a chart")
     parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output (default: table)"
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output (default: table; jsonl and csv: the counts only)",
     )
+    add_index_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     query = date_range(args.since, None)
-    database = open_database(config_from_args(args), say=say)
-    buckets = count_by(database, args.by, query)
+    source = open_source(config_from_args(args), args, say)
+    buckets = source.count_by(args.by, query)
     if not buckets:
         say("no articles" + (f" published since {args.since}" if args.since else " stored yet"))
         return 0
-    fields_covered = coverage(database, query)
+    fields_covered = source.coverage(query)
     counts = [{args.by: b.label, "articles": b.count} for b in buckets]
-    if args.format == "json":
+    if args.format in ("jsonl", "csv"):
+        write_rows(counts, (args.by, "articles"), args.format, sys.stdout)
+    elif args.format == "json":
         empties = [
             {"field": c.field, "empty": c.empty, "total": c.total, "share_empty": c.share_empty}
             for c in fields_covered

@@ -22,6 +22,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 
 from atnews_scraper.document import record_to_document
+from atnews_scraper.index import changelog
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.bulk import insert_new
 from atnews_scraper.ingest.entry import ARTICLE, REJECT, IngestEntry
@@ -474,6 +475,9 @@ class ArticleStore:
         server refuses does not stop the others; the first refusal is raised at the end."""
         articles = self.database[ARTICLES]
         refusals: list[Exception] = []
+        batch = changelog.begin(
+            self.database, [*plan.inserts, *plan.replaces, *plan.aliases, *plan.touches]
+        )
 
         def attempt(write: Callable[[], object]) -> None:
             try:
@@ -494,6 +498,8 @@ class ArticleStore:
             attempt(lambda: articles.bulk_write(operations, ordered=False))
         attempt(lambda: write_pages(self.database, plan.pages))
         attempt(lambda: insert_new(self.database[REJECTS], plan.rejects))
+        if not taken and not refusals:
+            changelog.commit_plan(self.database, batch, plan)  # what the analysis index reads
         if taken:
             # Another writer stored one of these URLs or post IDs since the index was loaded.
             inserted = list(plan.inserts)
