@@ -27,9 +27,12 @@ def atnews_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
-def analysis_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test's analysis index file of its own (commands would share ./var otherwise)."""
-    path = tmp_path / "analysis-index.db"
+def analysis_index(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test's analysis index file of its own, outside its tmp_path (tests list what they
+    write there)."""
+    path = tmp_path_factory.mktemp("index") / "analysis-index.db"
     monkeypatch.setenv("ATNEWS_INDEX", str(path))
     return path
 
