@@ -35,6 +35,8 @@ FILTERS = [
     '{"title": {"$regex": "^editorial", "$options": "i"}}',
     '{"body": {"$not": {"$regex": "Kabul"}}}',
     '{"authors": {"$exists": true}}',
+    '{"authors": {"$ne": []}}',
+    '{"tags": []}',
     '{"modified_at": {"$exists": false}}',
     '{"authors": {"$size": 2}}',
     '{"tags": {"$all": ["Economy", "Banks"]}}',

@@ -66,6 +66,9 @@ class DistributedAtnewsSpider(AtnewsSpider):
         spider.run = run_of(crawler)
         spider.worker = worker_of(crawler)
         spider.shared_scheduled = SharedScheduled(spider)
+        # Redis is the run's frontier: sitemap entries held back in this process's backlog
+        # would die with it, so every request goes to Redis at once (as with --jobdir).
+        spider.backlog = None
         return spider
 
     @property

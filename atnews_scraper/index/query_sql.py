@@ -234,6 +234,9 @@ def equals(name: str, operand: Any) -> Sql:
             f"json_type({DOC}, '{json_path(name)}') IN ('null') "
             f"OR json_type({DOC}, '{json_path(name)}') IS NULL"
         )
+    if isinstance(operand, list) and not operand:
+        # An empty list is matched by an empty array (the stored fields hold no nested arrays).
+        return field_condition(name, {"$size": 0})
     if isinstance(operand, Mapping | list):
         raise ConfigError(
             f"filter: {name}: equality with a whole document or list is not answered by the "
