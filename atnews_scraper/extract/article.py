@@ -7,7 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +43,7 @@ from atnews_scraper.extract.themes.base import (
 )
 from atnews_scraper.extract.wordpress import WordPressMarkup, page_category_names, read_wordpress
 from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
+from atnews_scraper.sequences import unique
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 EXTRACTOR_VERSION = "1.1.0"
@@ -417,8 +418,8 @@ def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     _category_from_breadcrumbs(fields)
     if ev.theme is not None:
         return
-    fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
-    fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
+    fields.offer("categories", unique(data.meta_all.get("article:section", [])), "meta")
+    fields.offer("tags", unique(data.meta_all.get("article:tag", [])), "meta")
     if ev.wordpress is not None:
         offered = fields.offer("categories", ev.wordpress.categories, "wordpress")
         if offered and ev.wordpress.unnamed_category:
@@ -541,16 +542,9 @@ def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         fields.offer("post_id", ev.theme.post_id(), ev.theme.name)
     if ev.wordpress is not None:
         fields.offer("post_id", ev.wordpress.post_id, "wordpress")
-    fields.offer("post_id", _shortlink_id(ev.data.shortlink), "meta")
+    fields.offer("post_id", shortlink_post_id(ev.data.shortlink), "meta")
     fields.offer("post_id", ev.data.post_id, "json-ld")
-    fields.offer("post_id", _shortlink_id(ev.url), "url")
-
-
-def _shortlink_id(url: str | None) -> int | None:
-    try:
-        return shortlink_post_id(url) if url else None
-    except ValueError:  # a malformed address
-        return None
+    fields.offer("post_id", shortlink_post_id(ev.url), "url")
 
 
 def _page_language(data: Structured) -> str | None:
@@ -559,10 +553,6 @@ def _page_language(data: Structured) -> str | None:
         return None
     code = clean_line(lang).replace("_", "-").split("-")[0].lower()
     return code if re.fullmatch(r"[a-z]{2}", code) else None
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "extract_without_theme", "strip_site_suffix"]

@@ -2,7 +2,6 @@
 
 from atnews_scraper.sitegen.builders import default_site, synthetic_site
 from atnews_scraper.sitegen.spec import (
-    KABUL,
     ArticleSpec,
     AuthorSpec,
     CategorySpec,
@@ -11,6 +10,7 @@ from atnews_scraper.sitegen.spec import (
     TagSpec,
 )
 from atnews_scraper.sitegen.write import write_site
+from atnews_scraper.timestamps import KABUL
 
 __all__ = [
     "KABUL",

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from atnews_scraper.sitegen import corpus
 from atnews_scraper.sitegen.spec import (
-    KABUL,
     ArticleSpec,
     AuthorSpec,
     CategorySpec,
     SiteSpec,
     TagSpec,
 )
+from atnews_scraper.timestamps import KABUL
 
 CATEGORIES = (
     CategorySpec("latest", "Latest"),

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30), "+0430")
 SITE_URL = "https://www.afghanistantimes.af/"
 SITE_NAME = "Afghanistan Times"
 POSTS_PER_PAGE = 10

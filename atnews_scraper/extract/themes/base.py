@@ -23,7 +23,7 @@ from lxml.html import HtmlElement, fromstring
 from atnews_scraper.extract.blocks import Blocks, read_blocks
 from atnews_scraper.extract.document import Page
 from atnews_scraper.extract.text import clean_line
-from atnews_scraper.extract.wordpress import category_slug
+from atnews_scraper.extract.wordpress import category_slug, class_post_id
 from atnews_scraper.record import CheckAlso, Image, Link
 
 # Related-posts plugins print these inside the post's body (YARPP, Jetpack, plain "Related").
@@ -162,9 +162,9 @@ class Theme:
 
     def post_id(self) -> int | None:
         for tag, prefix in ((self.soup.body, "postid-"), (self.post, "post-")):
-            for cls in (tag.get("class") or []) if tag is not None else []:
-                if cls.startswith(prefix) and cls[len(prefix) :].isdigit():
-                    return int(cls[len(prefix) :])
+            found = class_post_id(tag.get("class") or [] if tag is not None else [], prefix)
+            if found is not None:
+                return found
         return None
 
     # -- shared helpers ------------------------------------------------------------------------
