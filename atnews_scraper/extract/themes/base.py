@@ -72,6 +72,7 @@ class Theme:
     mark_classes: ClassVar[MarkClasses]
     box_classes: ClassVar[frozenset[str]]
     body_mark: ClassVar[str]  # the mark holding the article text
+    lead_image_mark: ClassVar[str | None] = None  # the mark holding the featured image
     # Inside the body, never article text.
     skip_ids: ClassVar[frozenset[str]]
     skip_classes: ClassVar[frozenset[str]]
@@ -158,7 +159,13 @@ class Theme:
         return None
 
     def lead_image(self) -> Image | None:
-        return None
+        box = self.marks.get(self.lead_image_mark) if self.lead_image_mark else None
+        img = box.find("img") if box is not None else None
+        src = image_source(img) if img is not None else None
+        if img is None or src is None:
+            return None
+        alt = img.get("alt")
+        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
 
     def post_id(self) -> int | None:
         for tag, prefix in ((self.soup.body, "postid-"), (self.post, "post-")):

@@ -22,13 +22,12 @@ from atnews_scraper.extract.themes.base import (
     MarkClasses,
     Theme,
     first_link,
-    image_source,
     link_categories,
     link_texts,
     text_of,
     text_or_attr,
 )
-from atnews_scraper.record import CheckAlso, Image, Link
+from atnews_scraper.record import CheckAlso, Link
 
 _ANY = frozenset({"div", "p", "span", "section", "nav", "header", "figure", "li", "ul", "a"})
 _ANY |= frozenset({"h1", "h2", "h3", "time", "em"})
@@ -54,6 +53,7 @@ class JannahTheme(Theme):
     }
     box_classes = frozenset({"entry-header", "entry-content"})
     body_mark = "entry-content"
+    lead_image_mark = "single-featured-image"
     skip_ids = frozenset(
         {"related-posts", "check-also-box", "jp-relatedposts", "share-buttons-top"}
     )
@@ -126,15 +126,6 @@ class JannahTheme(Theme):
 
     def next(self) -> Link | None:
         return self._neighbour("next-post")
-
-    def lead_image(self) -> Image | None:
-        figure = self.marks.get("single-featured-image")
-        img = figure.find("img") if figure is not None else None
-        src = image_source(img) if img is not None else None
-        if img is None or src is None:
-            return None
-        alt = img.get("alt")
-        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
 
     def _neighbour(self, class_name: str) -> Link | None:
         box = self.marks.get(class_name)

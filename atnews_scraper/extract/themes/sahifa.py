@@ -16,13 +16,12 @@ from atnews_scraper.extract.themes.base import (
     ListingSelectors,
     MarkClasses,
     Theme,
-    image_source,
     link_categories,
     link_texts,
     text_of,
     text_or_attr,
 )
-from atnews_scraper.record import CheckAlso, Image, Link
+from atnews_scraper.record import CheckAlso, Link
 
 _ANY = frozenset({"div", "p", "span", "section", "strong", "h1", "h2", "h3", "time", "abbr", "a"})
 _CRUMB_DELIMITER = re.compile(r"\s[/»›>|]\s")
@@ -34,6 +33,7 @@ class SahifaTheme(Theme):
     landmark_ids = frozenset({"the-post", "crumbs", "check-also-box", "related_posts"})
     landmark_classes = frozenset({"post-tag", "post-navigation", "post-inner"})
     post_class = "post-inner"
+    lead_image_mark = "single-post-thumb"
     mark_classes: ClassVar[MarkClasses] = {
         "post-inner": ("", _ANY),
         "post-tag": ("", _ANY),
@@ -148,15 +148,6 @@ class SahifaTheme(Theme):
 
     def next(self) -> Link | None:
         return self._neighbour("post-next")
-
-    def lead_image(self) -> Image | None:
-        thumb = self.marks.get("single-post-thumb")
-        img = thumb.find("img") if thumb is not None else None
-        src = image_source(img) if img is not None else None
-        if img is None or src is None:
-            return None
-        alt = img.get("alt")
-        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
 
     def _neighbour(self, class_name: str) -> Link | None:
         box = self.marks.get(class_name)
