@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.database import Database
 
 from atnews_scraper.analysis.fields import DATE_FIELDS
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES
 from atnews_scraper.timestamps import KABUL, parse_iso
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "analysis_records.json"

@@ -31,7 +31,7 @@ from atnews_scraper.crawl.sitemaps import parse_sitemap
 from atnews_scraper.crawl.summary import RunFacts, build_summary, summary_text
 from atnews_scraper.crawl.xml import NotXml
 from atnews_scraper.extract import extract_article
-from atnews_scraper.extract.document import decode_html
+from atnews_scraper.extract.html_page import decode_html
 from atnews_scraper.ingest.validation import check_record
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.urls import UrlRules

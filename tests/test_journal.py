@@ -14,6 +14,7 @@ import pytest
 from ingest_support import private_config, stored_urls
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.ingest.background import BackgroundWriter
 from atnews_scraper.ingest.samples import make_page, make_record
@@ -25,7 +26,6 @@ from atnews_scraper.journal import (
     pending_segments,
     server_hosts,
 )
-from atnews_scraper.store import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 private_server = ingest_support.private_server  # the fixture

@@ -77,7 +77,7 @@ def clock() -> Clock:
 def chain(config: Config, clock: Clock) -> Iterator[Chain]:
     opened = Chain(IngestSession(config, batch_size=3, max_delay_s=2.0, clock=clock))
     yield opened
-    if opened.session.users:
+    if opened.session.open_pipelines:
         opened.close()
 
 

@@ -14,10 +14,10 @@ from pymongo.database import Database
 
 from atnews_scraper.analysis.filters import INT64_MAX
 from atnews_scraper.analysis.formatting import terminal_safe
-from atnews_scraper.document import document_to_record
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.sequences import unique
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.stored_document import document_to_record
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 LIST_SEPARATOR = " | "

@@ -18,7 +18,7 @@ from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import combine, date_range, parse_filter
 from atnews_scraper.analysis.formatting import RAW_CSV_HELP
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.store import open_database
+from atnews_scraper.database import open_database
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:

@@ -19,6 +19,7 @@ from pymongo.database import Database
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import checked_record_url
+from atnews_scraper.database import ARTICLES, open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extract import ExtractionError, extract_article
 from atnews_scraper.ingest.article_store import ArticleStore, article_document
@@ -26,7 +27,6 @@ from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.pages import find_pages, page_html
 from atnews_scraper.ingest.validation import check_record
 from atnews_scraper.ingest.versions import changed_fields
-from atnews_scraper.store import ARTICLES, open_database
 from atnews_scraper.timestamps import KABUL, parse_iso
 from atnews_scraper.urls import UrlRules
 

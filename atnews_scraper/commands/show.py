@@ -7,9 +7,9 @@ import sys
 
 from atnews_scraper.analysis.show import find_article, find_revisions, render_article
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.document import document_to_record
+from atnews_scraper.database import open_database
 from atnews_scraper.errors import ConfigError
-from atnews_scraper.store import open_database
+from atnews_scraper.stored_document import document_to_record
 from atnews_scraper.urls import UrlRules
 
 

@@ -11,9 +11,9 @@ from atnews_scraper.analysis.filters import date_range
 from atnews_scraper.analysis.formatting import write_rows
 from atnews_scraper.analysis.stats import GROUPINGS, count_by, coverage
 from atnews_scraper.commands import SubParsers, config_from_args, say
+from atnews_scraper.database import open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extras import require
-from atnews_scraper.store import open_database
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:

@@ -20,9 +20,9 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is
 
 import bson
 
-from atnews_scraper.document import DATE_FIELDS, record_to_document
 from atnews_scraper.extract.dates import plausible
 from atnews_scraper.record import ArticleRecord
+from atnews_scraper.stored_document import DATE_FIELDS, record_to_document
 from atnews_scraper.timestamps import KABUL, parse_iso
 
 BSON_LIMIT_BYTES = 16 * 1024 * 1024

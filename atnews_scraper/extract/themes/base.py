@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
 from atnews_scraper.extract.blocks import Blocks, read_blocks
-from atnews_scraper.extract.document import Page
+from atnews_scraper.extract.html_page import Page
 from atnews_scraper.extract.text import clean_line
 from atnews_scraper.extract.wordpress import category_slug, class_post_id
 from atnews_scraper.record import CheckAlso, Image, Link
@@ -78,9 +78,9 @@ class Theme:
     skip_classes: ClassVar[frozenset[str]]
     listing: ClassVar[ListingSelectors]
 
-    def __init__(self, soup: BeautifulSoup, marks: dict[str, Tag]) -> None:
+    def __init__(self, soup: BeautifulSoup, landmarks: dict[str, Tag]) -> None:
         self.soup = soup
-        self.marks = marks  # first element of each landmark id / class
+        self.landmarks = landmarks  # first element of each landmark id / class
 
     @classmethod
     def recognise(cls, page: Page) -> Theme | None:
@@ -90,18 +90,18 @@ class Theme:
         soup = BeautifulSoup(page.html, "lxml") if page.too_deep else cls._landmark_soup(page.tree)
         if soup is None:
             return None
-        marks = cls._marks(soup)
-        if not cls.accepts(marks):
+        landmarks = cls._find_landmarks(soup)
+        if not cls.accepts(landmarks):
             return None
-        return cls(soup, marks)
+        return cls(soup, landmarks)
 
     @classmethod
-    def accepts(cls, marks: dict[str, Tag]) -> bool:
+    def accepts(cls, landmarks: dict[str, Tag]) -> bool:
         """Whether the landmarks found make a page of this theme (sets the "post" mark)."""
-        post = marks.get(cls.post_id_attr) or (marks.get(cls.post_class or ""))
-        if post is None or cls.body_mark not in marks:
+        post = landmarks.get(cls.post_id_attr) or (landmarks.get(cls.post_class or ""))
+        if post is None or cls.body_mark not in landmarks:
             return False
-        marks.setdefault("post", post)
+        landmarks.setdefault("post", post)
         return True
 
     # -- the field readers: a theme overrides those it can read ------------------------------
@@ -159,7 +159,7 @@ class Theme:
         return None
 
     def lead_image(self) -> Image | None:
-        box = self.marks.get(self.lead_image_mark) if self.lead_image_mark else None
+        box = self.landmarks.get(self.lead_image_mark) if self.lead_image_mark else None
         img = box.find("img") if box is not None else None
         src = image_source(img) if img is not None else None
         if img is None or src is None:
@@ -178,12 +178,12 @@ class Theme:
 
     @cached_property
     def post(self) -> Tag:
-        return self.marks["post"]
+        return self.landmarks["post"]
 
     @cached_property
     def body_related(self) -> list[tuple[Tag, list[Tag]]]:
         """Related-posts blocks inside the body: (the block, the tags it hides from the text)."""
-        body = self.marks[self.body_mark]
+        body = self.landmarks[self.body_mark]
         found: list[tuple[Tag, list[Tag]]] = []
         inside: set[int] = set()  # the blocks found so far: what is in them is theirs
         for tag in body.find_all(_is_related_start):
@@ -203,7 +203,7 @@ class Theme:
     def blocks(self) -> Blocks:
         hidden = {id(tag) for _, tags in self.body_related for tag in tags}
         return read_blocks(
-            self.marks[self.body_mark], lambda tag: id(tag) in hidden or self.skip_in_body(tag)
+            self.landmarks[self.body_mark], lambda tag: id(tag) in hidden or self.skip_in_body(tag)
         )
 
     def skip_in_body(self, tag: Tag) -> bool:
@@ -269,7 +269,7 @@ class Theme:
         return cls.post_class is not None and cls.post_class in (element.get("class") or "").split()
 
     @classmethod
-    def _marks(cls, soup: BeautifulSoup) -> dict[str, Tag]:
+    def _find_landmarks(cls, soup: BeautifulSoup) -> dict[str, Tag]:
         """The first element of each landmark id and class, in one walk of the (small) tree. A
         class counts only inside the box it belongs to (a related item's date is not the
         article's)."""
