@@ -14,7 +14,6 @@ from scrapy.utils.test import get_crawler
 
 from atnews_scraper.config import Config
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
 from atnews_scraper.ingest.session import (
     Batch,
     CounterStats,
@@ -26,6 +25,7 @@ from atnews_scraper.journal import flush_journal, pending_segments
 from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
+from tooling.samples import FETCHED_AT, SITE, make_page, make_record, story
 
 
 class Clock:
