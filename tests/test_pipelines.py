@@ -22,9 +22,9 @@ from atnews_scraper.ingest.session import (
 )
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import flush_journal, pending_segments
-from pipelines.dedupe import DedupePipeline
-from pipelines.store import StorePipeline
-from pipelines.validate import ValidatePipeline
+from atnews_scraper.pipelines.dedupe import DedupePipeline
+from atnews_scraper.pipelines.store import StorePipeline
+from atnews_scraper.pipelines.validate import ValidatePipeline
 from tooling.samples import FETCHED_AT, SITE, make_page, make_record, story
 
 

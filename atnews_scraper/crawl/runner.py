@@ -119,7 +119,7 @@ def _terminal_handler(machine_output: bool) -> tuple[logging.Handler, str]:
 
 
 def _run_scrapy(settings: Settings, plan: CrawlPlan) -> Crawler:
-    from spiders.atnews import AtnewsSpider
+    from atnews_scraper.spiders.atnews import AtnewsSpider
 
     process = CrawlerProcess(settings)
     # Scrapy's loggers default to DEBUG (a record per request); the file keeps INFO and up.
