@@ -1,4 +1,4 @@
-"""HTML pages in the Sahifa 5.x markup of ../shared/site-notes.md: articles and listings."""
+"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Sahifa 5.x theme (TieLabs), as Afghanistan Times prints an article.
 
-Markup: ../shared/site-notes.md. Field rules: docs/record-conventions.md.
+Markup: docs/site-notes.md. Field rules: docs/record-conventions.md.
 """
 
 from __future__ import annotations
