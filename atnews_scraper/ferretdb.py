@@ -92,15 +92,15 @@ class EmbeddedServer:
     def status(self) -> ServerInfo | None:
         """The running server, or None (a stale state file is removed)."""
         try:
-            info = ServerInfo(**json.loads(self.state_file.read_text()))
+            server_info = ServerInfo(**json.loads(self.state_file.read_text()))
         except (OSError, ValueError, TypeError):
             return None
-        if _pid_alive(info.pid) and _accepts_connections(info.port):
-            return info
-        if not _pid_alive(info.pid):
+        if _pid_alive(server_info.pid) and _accepts_connections(server_info.port):
+            return server_info
+        if not _pid_alive(server_info.pid):
             self.state_file.unlink(missing_ok=True)
             return None
-        return info if self._wait_ready(info, timeout=2.0) else None
+        return server_info if self._wait_ready(server_info, timeout=2.0) else None
 
     def start(
         self,
@@ -178,8 +178,8 @@ class EmbeddedServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # survives the command that started it, and Ctrl-C there
             )
-        info = ServerInfo(process.pid, port, str(self.data_dir), str(self.log_file))
-        if not self._wait_ready(info, timeout, process):
+        server_info = ServerInfo(process.pid, port, str(self.data_dir), str(self.log_file))
+        if not self._wait_ready(server_info, timeout, process):
             with contextlib.suppress(OSError):
                 process.kill()
             raise StoreUnavailable(
@@ -187,35 +187,35 @@ class EmbeddedServer:
                 f"{port}: see {self.log_file}"
             )
         tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(info)))
+        tmp.write_text(json.dumps(asdict(server_info)))
         tmp.replace(self.state_file)
-        return info
+        return server_info
 
     def stop(self, timeout: float = 10.0) -> ServerInfo | None:
         """Stop the server; returns what was stopped, or None when nothing was running."""
-        info = self.status()
-        if info is None:
+        server_info = self.status()
+        if server_info is None:
             return None
         with contextlib.suppress(ProcessLookupError):
-            os.kill(info.pid, signal.SIGTERM)
+            os.kill(server_info.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _pid_alive(info.pid) and time.monotonic() < deadline:
+        while _pid_alive(server_info.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _pid_alive(info.pid):
+        if _pid_alive(server_info.pid):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(info.pid, signal.SIGKILL)
+                os.kill(server_info.pid, signal.SIGKILL)
         self.state_file.unlink(missing_ok=True)
-        return info
+        return server_info
 
     @staticmethod
     def _wait_ready(
-        info: ServerInfo, timeout: float, process: subprocess.Popen[bytes] | None = None
+        server_info: ServerInfo, timeout: float, process: subprocess.Popen[bytes] | None = None
     ) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process is not None and process.poll() is not None:
                 return False
-            if _accepts_connections(info.port):
+            if _accepts_connections(server_info.port):
                 return True
             time.sleep(0.05)
         return False

@@ -18,8 +18,8 @@ from pymongo.errors import PyMongoError
 
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.history import last_success, latest_runs
+from atnews_scraper.database import CRAWL_STATE, connect, hide_password, resolve_uri
 from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, AtnewsError
-from atnews_scraper.store import CRAWL_STATE, connect, hide_password, resolve_uri
 
 CHECK_TIMEOUT_MS = 3000
 FAILING_SAMPLE = 10

@@ -33,8 +33,8 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import CRAWL_STATE
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.store import CRAWL_STATE
 
 log = logging.getLogger(__name__)
 

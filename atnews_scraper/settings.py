@@ -9,8 +9,8 @@ from atnews_scraper import __version__
 from atnews_scraper.crawl.options import positive_int_env
 
 BOT_NAME = "atnews"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["atnews_scraper.spiders"]
+NEWSPIDER_MODULE = "atnews_scraper.spiders"
 
 # Who is crawling and how to reach them: ATNEWS_CONTACT (an e-mail or URL) overrides the default.
 CONTACT = os.environ.get("ATNEWS_CONTACT") or "https://github.com/atnews/atnews/issues"
@@ -42,9 +42,9 @@ SPIDER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES: dict[str, int] = {
-    "pipelines.validate.ValidatePipeline": 100,
-    "pipelines.dedupe.DedupePipeline": 200,
-    "pipelines.store.StorePipeline": 300,
+    "atnews_scraper.pipelines.validate.ValidatePipeline": 100,
+    "atnews_scraper.pipelines.dedupe.DedupePipeline": 200,
+    "atnews_scraper.pipelines.store.StorePipeline": 300,
 }
 
 # Politeness (`--no-polite` turns the delays, AutoThrottle, Crawl-delay and the back-off pauses

@@ -147,10 +147,16 @@ class UrlRules:
         return PageKind.OTHER
 
 
-def shortlink_post_id(url: str) -> int | None:
-    """The WordPress post ID of a shortlink (``/?p=123``), else None."""
-    value = dict(parse_qsl(urlsplit(url).query)).get("p", "")
-    return int(value) if value.isdigit() else None
+def shortlink_post_id(url: str | None) -> int | None:
+    """The WordPress post ID of a shortlink (``/?p=123``), else None (a malformed address too)."""
+    if not url:
+        return None
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return None
+    value = dict(parse_qsl(query)).get("p", "")
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _host(netloc: str) -> str:

@@ -24,9 +24,9 @@ from pymongo.database import Database
 from atnews_scraper.analysis.articles import articles, find_documents
 from atnews_scraper.analysis.export import export_documents
 from atnews_scraper.analysis.formatting import json_line
-from atnews_scraper.document import document_to_record
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer
-from atnews_scraper.store import connect
+from atnews_scraper.stored_document import document_to_record
 
 RECORDS = 100_000
 SMALL = 10_000  # the first export runs when the store holds this many

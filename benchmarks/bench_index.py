@@ -35,13 +35,13 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from atnews_scraper.cli import main as atnews
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer, free_port
 from atnews_scraper.index import changelog
 from atnews_scraper.index.sync import rebuild
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import make_page, make_record
-from atnews_scraper.store import connect
+from tooling.samples import make_page, make_record
 
 ARTICLES = 20_000  # `make bench`: about 7 minutes; the figures in the docs: --articles 100000
 INSERT_BATCH = 1000

@@ -38,16 +38,16 @@ from pymongo.database import Database
 from scrapy.exceptions import DropItem
 
 from atnews_scraper.config import load_config
-from atnews_scraper.document import record_to_document
+from atnews_scraper.database import ARTICLES, PAGES, connect
 from atnews_scraper.ferretdb import EmbeddedServer, free_port
 from atnews_scraper.ingest.article_store import ensure_indexes
-from atnews_scraper.ingest.samples import WORDS, make_page, make_record
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.items import ArticlePage
-from atnews_scraper.store import ARTICLES, PAGES, connect
-from pipelines.dedupe import DedupePipeline
-from pipelines.store import StorePipeline
-from pipelines.validate import ValidatePipeline
+from atnews_scraper.pipelines.dedupe import DedupePipeline
+from atnews_scraper.pipelines.store import StorePipeline
+from atnews_scraper.pipelines.validate import ValidatePipeline
+from atnews_scraper.stored_document import record_to_document
+from tooling.samples import WORDS, make_page, make_record
 
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = 10_000

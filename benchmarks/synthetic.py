@@ -5,7 +5,7 @@
         crawl(server.url)
 
 A cached snapshot is reused only when it was written by the same generator code (the cache
-directory name carries a fingerprint of ``atnews_scraper/sitegen``), so a change to the markup
+directory name carries a fingerprint of ``tooling/sitegen``), so a change to the markup
 never benchmarks stale pages. Nothing here is committed.
 """
 
@@ -23,10 +23,10 @@ from atnews_scraper.config import PROJECT_ROOT
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.replay.faults import FaultsArg
 from atnews_scraper.replay.snapshot import MANIFEST_NAME
-from atnews_scraper.sitegen import synthetic_site, write_site
+from tooling.sitegen import synthetic_site, write_site
 
 CACHE_DIR = PROJECT_ROOT / "var" / "bench"
-SITEGEN_DIR = PROJECT_ROOT / "atnews_scraper" / "sitegen"
+SITEGEN_DIR = PROJECT_ROOT / "tooling" / "sitegen"
 SAVED_PAGES = PROJECT_ROOT / "fixtures" / "pages"  # half the paragraphs come from their records
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from atnews_scraper.items import ArticlePage
-from pipelines.base import SessionPipeline
+from atnews_scraper.pipelines.base import SessionPipeline
 
 
 class DedupePipeline(SessionPipeline):

@@ -18,7 +18,7 @@ from typing import Any
 from atnews_scraper.ingest.background import BackgroundWriter
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.items import ArticlePage
-from pipelines.base import SessionPipeline
+from atnews_scraper.pipelines.base import SessionPipeline
 
 FLUSH_CHECK_S = 1.0
 

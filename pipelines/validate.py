@@ -10,7 +10,7 @@ from atnews_scraper.ingest.entry import REJECT, IngestEntry
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.ingest.validation import check_record, json_safe
 from atnews_scraper.items import ArticlePage
-from pipelines.base import SessionPipeline
+from atnews_scraper.pipelines.base import SessionPipeline
 
 REPAIRED_WARNING = "unsafe-input-repaired"
 

@@ -9,8 +9,8 @@ from typing import Any
 from pymongo.database import Database
 
 from atnews_scraper.analysis.fields import DATE_FIELDS
-from atnews_scraper.document import parse_iso
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "analysis_records.json"
 
@@ -20,7 +20,7 @@ def stored_form(record: dict[str, Any]) -> dict[str, Any]:
     document = dict(record)
     for name in DATE_FIELDS:
         if isinstance(document.get(name), str):
-            document[name] = parse_iso(document[name])
+            document[name] = parse_iso(document[name], KABUL)
     return document
 
 
@@ -39,7 +39,7 @@ def revision_form(database: Database, record: dict[str, Any]) -> dict[str, Any]:
     article = database[ARTICLES].find_one({"url": record["url"]}, {"_id": 1})
     assert article is not None, f"no article {record['url']} for revision {record['revision']}"
     document = stored_form(record)
-    document["superseded_at"] = parse_iso(record["superseded_at"])
+    document["superseded_at"] = parse_iso(record["superseded_at"], KABUL)
     document["_id"] = f"{article['_id']}:{record['revision']}"
     document["article_id"] = article["_id"]
     return document

@@ -10,8 +10,8 @@ import pytest
 from pymongo.database import Database
 
 from atnews_scraper.config import Config, load_config
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer, ServerInfo, free_port
-from atnews_scraper.store import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"

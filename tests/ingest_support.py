@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from atnews_scraper.config import Config, load_config
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer, free_port
-from atnews_scraper.store import connect
 
 
 @pytest.fixture

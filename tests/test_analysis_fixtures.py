@@ -12,8 +12,8 @@ from analysis_data import cli_args
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
-from atnews_scraper.document import record_to_document
-from atnews_scraper.store import ARTICLES
+from atnews_scraper.database import ARTICLES
+from atnews_scraper.stored_document import record_to_document
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 # A fixed selection, so that pages added later do not change the expected outputs.

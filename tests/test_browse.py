@@ -21,8 +21,8 @@ import pytest
 from analysis_data import load_analysis_records
 from PIL import Image
 
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import ServerInfo, free_port
-from atnews_scraper.store import connect
 
 pytestmark = pytest.mark.slow
 

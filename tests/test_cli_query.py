@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from atnews_scraper import store as store_module
+from atnews_scraper import database as store_module
 from atnews_scraper.cli import main
 
 SITE = "https://www.afghanistantimes.af/"

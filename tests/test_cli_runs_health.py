@@ -12,7 +12,7 @@ from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
-from atnews_scraper.document import KABUL
+from atnews_scraper.timestamps import KABUL
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 

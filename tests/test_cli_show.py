@@ -12,7 +12,7 @@ from pymongo.database import Database
 from atnews_scraper.cli import main
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, make_page, make_record, story
+from tooling.samples import FETCHED_AT, make_page, make_record, story
 
 SITE = "https://www.afghanistantimes.af/"
 BANKS = f"""Editorial: Banks need a lifeline

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from atnews_scraper.crawl.extraction import CrawlExtractor, ExtractionError, ExtractionWorker
+from atnews_scraper.crawl.extraction import CrawlExtractor, ExtractionWorker, ExtractorRaised
 from atnews_scraper.fixture_pages import FIXTURE_RULES, SavedPage, saved_pages
 from atnews_scraper.record import ArticleRecord
 
@@ -47,7 +47,7 @@ def test_an_extractor_error_in_the_worker_is_raised_with_its_message() -> None:
         finally:
             worker.close()
 
-    with pytest.raises(ExtractionError) as raised:
+    with pytest.raises(ExtractorRaised) as raised:
         asyncio.run(run())
     assert str(raised.value) == "ExtractionError: empty input: the page has no content"
 

@@ -10,7 +10,7 @@ from pymongo.database import Database
 
 from atnews_scraper.config import Config
 from atnews_scraper.replay import ReplayServer
-from atnews_scraper.sitegen import default_site, write_site
+from tooling.sitegen import default_site, write_site
 
 ARTICLES = article_paths(SITE)
 

@@ -27,9 +27,9 @@ from pymongo.database import Database
 from atnews_scraper.config import Config, load_config
 from atnews_scraper.crawl.lock import CrawlLock
 from atnews_scraper.crawl.runner import lock_path
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.replay import ReplayServer
-from atnews_scraper.store import connect
 
 __all__ = ["private_server"]  # the fixture
 

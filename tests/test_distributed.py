@@ -22,7 +22,7 @@ from atnews_scraper.distributed.politeness import SitePace
 from atnews_scraper.distributed.redis_server import PrivateRedis
 from atnews_scraper.distributed.run import PROTOCOL, Run, RunOptions, merge_stats, namespace
 from atnews_scraper.replay import ReplayServer
-from atnews_scraper.sitegen import synthetic_site, write_site
+from tooling.sitegen import synthetic_site, write_site
 
 pytestmark = needs_redis
 ARTICLES = article_paths(SITE)

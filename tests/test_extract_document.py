@@ -8,7 +8,7 @@ import time
 import pytest
 
 from atnews_scraper.extract import ExtractionError, extract_article
-from atnews_scraper.extract.document import MAX_HTML_CHARS, decode_html
+from atnews_scraper.extract.html_page import MAX_HTML_CHARS, decode_html
 
 TEXT = "Café – the minister’s “plan” for Kabul’s déjà-vu traffic"
 

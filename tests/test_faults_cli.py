@@ -23,9 +23,9 @@ from bson import ObjectId, Timestamp
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
+from atnews_scraper.database import ARTICLES
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.replay.snapshot import Snapshot, SnapshotError
-from atnews_scraper.store import ARTICLES
 
 SITE = "https://www.afghanistantimes.af/"
 INT64_MAX = 2**63 - 1

@@ -31,11 +31,11 @@ from atnews_scraper.crawl.sitemaps import parse_sitemap
 from atnews_scraper.crawl.summary import RunFacts, build_summary, summary_text
 from atnews_scraper.crawl.xml import NotXml
 from atnews_scraper.extract import extract_article
-from atnews_scraper.extract.document import decode_html
+from atnews_scraper.extract.html_page import decode_html
 from atnews_scraper.ingest.validation import check_record
 from atnews_scraper.replay import ReplayServer
+from atnews_scraper.spiders.atnews import AtnewsSpider
 from atnews_scraper.urls import UrlRules
-from spiders.atnews import AtnewsSpider
 
 MAIN = "https://www.afghanistantimes.af"
 SLUGS = sorted(path.strip("/") for path in article_paths(SITE))

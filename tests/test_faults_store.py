@@ -25,14 +25,14 @@ from pymongo.database import Database
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.known import KnownArticle
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer
-from atnews_scraper.ingest.samples import SITE as SAMPLE_SITE
-from atnews_scraper.ingest.samples import make_page, make_record, story
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import pending_segments
 from atnews_scraper.replay import ReplayServer
-from atnews_scraper.store import connect
+from tooling.samples import SITE as SAMPLE_SITE
+from tooling.samples import make_page, make_record, story
 
 private_server = ingest_support.private_server  # the fixture
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

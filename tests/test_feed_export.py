@@ -21,8 +21,8 @@ from atnews_scraper.crawl.feed_export import (
     JsonLinesRecordExporter,
     JsonRecordExporter,
 )
-from atnews_scraper.ingest.samples import make_page, make_record
 from atnews_scraper.replay import ReplayServer
+from tooling.samples import make_page, make_record
 
 
 def exported(exporter_class: type[Any]) -> str:

@@ -16,8 +16,8 @@ from atnews_scraper.index import changelog
 from atnews_scraper.index import sync as index_sync_module
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, make_page, make_record, story
 from atnews_scraper.record import ArticleRecord
+from tooling.samples import FETCHED_AT, make_page, make_record, story
 
 SITE = "https://www.afghanistantimes.af/"
 

@@ -10,7 +10,6 @@ import bson
 import pytest
 from pymongo.database import Database
 
-from atnews_scraper.document import record_to_document
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.article_store import (
     ArticleStore,
@@ -19,9 +18,10 @@ from atnews_scraper.ingest.article_store import (
     prepare,
 )
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
 from atnews_scraper.ingest.validation import MAX_RECORD_BYTES, SafeCopy, check_record
 from atnews_scraper.ingest.versions import fingerprint
+from atnews_scraper.stored_document import record_to_document
+from tooling.samples import FETCHED_AT, SITE, make_page, make_record, story
 
 LATER = FETCHED_AT + dt.timedelta(hours=1)
 

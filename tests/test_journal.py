@@ -14,9 +14,9 @@ import pytest
 from ingest_support import private_config, stored_urls
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import connect
 from atnews_scraper.ferretdb import EmbeddedServer
 from atnews_scraper.ingest.background import BackgroundWriter
-from atnews_scraper.ingest.samples import make_page, make_record
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.journal import (
     JournalTarget,
@@ -25,7 +25,7 @@ from atnews_scraper.journal import (
     pending_segments,
     server_hosts,
 )
-from atnews_scraper.store import connect
+from tooling.samples import make_page, make_record
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 private_server = ingest_support.private_server  # the fixture
@@ -109,7 +109,7 @@ WRITER = textwrap.dedent(
     import sys
     from atnews_scraper.config import load_config
     from atnews_scraper.ingest.background import BackgroundWriter
-    from atnews_scraper.ingest.samples import make_page, make_record
+    from tooling.samples import make_page, make_record
     from atnews_scraper.ingest.session import IngestSession
 
     uri, var_dir, background, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

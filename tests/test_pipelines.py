@@ -14,7 +14,6 @@ from scrapy.utils.test import get_crawler
 
 from atnews_scraper.config import Config
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, SITE, make_page, make_record, story
 from atnews_scraper.ingest.session import (
     Batch,
     CounterStats,
@@ -23,9 +22,10 @@ from atnews_scraper.ingest.session import (
 )
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import flush_journal, pending_segments
-from pipelines.dedupe import DedupePipeline
-from pipelines.store import StorePipeline
-from pipelines.validate import ValidatePipeline
+from atnews_scraper.pipelines.dedupe import DedupePipeline
+from atnews_scraper.pipelines.store import StorePipeline
+from atnews_scraper.pipelines.validate import ValidatePipeline
+from tooling.samples import FETCHED_AT, SITE, make_page, make_record, story
 
 
 class Clock:
@@ -77,7 +77,7 @@ def clock() -> Clock:
 def chain(config: Config, clock: Clock) -> Iterator[Chain]:
     opened = Chain(IngestSession(config, batch_size=3, max_delay_s=2.0, clock=clock))
     yield opened
-    if opened.session.users:
+    if opened.session.open_pipelines:
         opened.close()
 
 

@@ -14,7 +14,7 @@ from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
-from atnews_scraper.ingest.samples import FETCHED_AT, make_page
+from tooling.samples import FETCHED_AT, make_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 NAME = "cp1252-declared-flood-relief"

@@ -15,9 +15,9 @@ from seed_text import SEED_ARTICLE
 
 from atnews_scraper.replay import ReplayServer
 from atnews_scraper.replay.snapshot import Snapshot, url_key
-from atnews_scraper.sitegen import KABUL, default_site, synthetic_site, write_site
-from atnews_scraper.sitegen.__main__ import main as sitegen_main
-from atnews_scraper.sitegen.spec import SiteSpec
+from tooling.sitegen import KABUL, default_site, synthetic_site, write_site
+from tooling.sitegen.__main__ import main as sitegen_main
+from tooling.sitegen.spec import SiteSpec
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = REPO / "fixtures" / "site"
@@ -60,7 +60,7 @@ def test_fixture_site_is_exactly_what_the_generator_writes(tmp_path: Path) -> No
         for name in _tree(fresh)
         if not filecmp.cmp(fresh / name, FIXTURE_SITE / name, shallow=False)
     ]
-    assert different == [], "run: python -m atnews_scraper.sitegen build fixtures/site"
+    assert different == [], "run: python -m tooling.sitegen build fixtures/site"
 
 
 def test_fixture_site_is_small() -> None:

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from atnews_scraper.crawl.known import KnownArticle
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
-from spiders.atnews import KNOWN_RUN_STOP, AtnewsSpider
+from atnews_scraper.spiders.atnews import KNOWN_RUN_STOP, AtnewsSpider
 
 SITE = "http://127.0.0.1:8123/"
 MAIN = "https://www.afghanistantimes.af"

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from pymongo.database import Database
 
+from atnews_scraper.database import connect, hide_password
 from atnews_scraper.errors import ConfigError, StoreUnavailable
 from atnews_scraper.ferretdb import free_port
-from atnews_scraper.store import connect, hide_password
 
 KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30))
 

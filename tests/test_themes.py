@@ -10,7 +10,7 @@ from bs4 import Tag
 
 from atnews_scraper.crawl.listings import parse_listing
 from atnews_scraper.extract import extract_article
-from atnews_scraper.extract.document import load_page
+from atnews_scraper.extract.html_page import load_page
 from atnews_scraper.extract.themes import THEMES, recognise_theme
 from atnews_scraper.extract.themes.base import ListingSelectors, MarkClasses, Theme, text_of
 from atnews_scraper.fixture_pages import FIXTURE_RULES, saved_pages
@@ -49,7 +49,7 @@ class StoryTheme(Theme):
     listing = ListingSelectors(article_links=(".story-list a::attr(href)",), next_page=())
 
     def title(self) -> str | None:
-        return text_of(self.marks.get("story__title"))
+        return text_of(self.landmarks.get("story__title"))
 
 
 def test_the_registry_tries_sahifa_then_jannah() -> None:

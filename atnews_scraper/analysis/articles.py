@@ -16,8 +16,8 @@ from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
 from atnews_scraper.analysis.fields import projection, select_fields
+from atnews_scraper.database import ARTICLES
 from atnews_scraper.errors import ConfigError
-from atnews_scraper.store import ARTICLES
 
 DEFAULT_SORT: list[tuple[str, int]] = [("published_at", -1)]
 CURSOR_BATCH = 1000

@@ -39,9 +39,9 @@ from atnews_scraper.analysis.fields import (
     strip_optional,
 )
 from atnews_scraper.analysis.formatting import csv_row, csv_writer, json_line
-from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import AtnewsError, ConfigError
 from atnews_scraper.extras import require
+from atnews_scraper.stored_document import document_to_record
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_BATCH = 5000

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from atnews_scraper.analysis.fields import DATE_FIELDS
-from atnews_scraper.document import parse_iso
 from atnews_scraper.errors import ConfigError
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 FORBIDDEN_OPERATORS = ("$where", "$function", "$accumulator", "$merge", "$out")
 LOGICAL_OPERATORS = ("$and", "$or", "$nor")
@@ -157,7 +157,7 @@ def _convert_dates(value: Any, field: str | None, option: str) -> Any:
 def parse_date(text: str, where: str) -> dt.datetime:
     """An ISO 8601 date or date-time (Kabul time when no offset) as a UTC datetime."""
     try:
-        moment = parse_iso(text.strip())
+        moment = parse_iso(text.strip(), KABUL)
     except ValueError:
         raise ConfigError(
             f"{where}: {text!r} is not an ISO 8601 date; "
@@ -182,7 +182,7 @@ def date_range(since: str | None, until: str | None, field: str = "published_at"
         end = parse_date(until, "--until")
         if not is_date_only(until):
             bounds["$lte"] = end
-        elif parse_iso(until.strip()).date() == dt.date.max:  # no next day to stop before
+        elif parse_iso(until.strip(), KABUL).date() == dt.date.max:  # no next day to stop before
             bounds["$lte"] = CALENDAR_END
         else:
             bounds["$lt"] = end + dt.timedelta(days=1)

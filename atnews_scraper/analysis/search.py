@@ -26,6 +26,7 @@ from pymongo.errors import OperationFailure
 
 from atnews_scraper.analysis.articles import articles, refused
 from atnews_scraper.errors import ConfigError
+from atnews_scraper.sequences import unique
 
 TITLE_WEIGHT = 3
 STOPWORDS = frozenset(
@@ -83,7 +84,7 @@ class SearchOutcome:
 
 def search_words(text: str) -> list[str]:
     """Lower-cased distinct words of the query; stop words dropped unless nothing else is left."""
-    words = list(dict.fromkeys(re.findall(r"\w[\w'-]*", text.lower())))
+    words = unique(re.findall(r"\w[\w'-]*", text.lower()))
     if not words:
         raise ConfigError('search: no words to search for; write e.g. atnews search "election"')
     meaningful = [word for word in words if word not in STOPWORDS]

@@ -14,9 +14,10 @@ from pymongo.database import Database
 
 from atnews_scraper.analysis.filters import INT64_MAX
 from atnews_scraper.analysis.formatting import terminal_safe
-from atnews_scraper.document import document_to_record
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES
 from atnews_scraper.errors import ConfigError
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
+from atnews_scraper.sequences import unique
+from atnews_scraper.stored_document import document_to_record
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 LIST_SEPARATOR = " | "
@@ -35,7 +36,7 @@ def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any
         if post_id > INT64_MAX:
             raise ConfigError(f"post ID {post_id} is too large (at most {INT64_MAX}); {KEY_HINT}")
         return database[ARTICLES].find_one({"post_id": post_id})
-    urls = list(dict.fromkeys([canonical, key]))
+    urls = unique([canonical, key])
     return database[ARTICLES].find_one(
         {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}
     )

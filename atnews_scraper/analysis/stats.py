@@ -26,7 +26,8 @@ from pymongo.errors import OperationFailure
 
 from atnews_scraper.analysis.articles import articles, refused
 from atnews_scraper.analysis.filters import combine
-from atnews_scraper.document import KABUL
+from atnews_scraper.sequences import unique
+from atnews_scraper.timestamps import KABUL
 
 TIME_GROUPINGS = ("day", "week", "month")
 VALUE_GROUPINGS = ("category", "tag", "author")
@@ -116,7 +117,7 @@ def value_keys(document: Mapping[str, Any], by: str) -> list[str]:
 def _texts(value: Any) -> list[str]:
     """The distinct non-empty strings of a list field (a lone string counts as a list of one)."""
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return list(dict.fromkeys(str(item) for item in items if item))
+    return unique(str(item) for item in items if item)
 
 
 def value_buckets(documents: Iterable[Mapping[str, Any]], by: str) -> list[Bucket]:

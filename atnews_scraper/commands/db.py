@@ -10,8 +10,8 @@ from pymongo.errors import PyMongoError
 
 from atnews_scraper.commands import SubParsers, config_from_args, json_on_error, print_json, say
 from atnews_scraper.config import Config
+from atnews_scraper.database import embedded_server, hide_password, open_database
 from atnews_scraper.errors import ConfigError, StoreUnavailable
-from atnews_scraper.store import embedded_server, hide_password, open_database
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -132,8 +132,8 @@ def _status_text(report: dict[str, Any]) -> str:
 
 def run_flush(args: argparse.Namespace) -> int:
     from atnews_scraper.crawl.summary import store_pending
+    from atnews_scraper.database import connect, resolve_uri
     from atnews_scraper.journal import replay_journal
-    from atnews_scraper.store import connect, resolve_uri
 
     config = config_from_args(args)
     uri = resolve_uri(config, say)

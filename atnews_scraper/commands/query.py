@@ -9,9 +9,9 @@ from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import check_limit, parse_filter
 from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.document import document_to_record
 from atnews_scraper.index.access import add_index_options
 from atnews_scraper.index.source import open_source
+from atnews_scraper.stored_document import document_to_record
 
 DEFAULT_FIELDS = "published_at,title,url"
 DEFAULT_LIMIT = 50

@@ -19,7 +19,7 @@ from pymongo.database import Database
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import checked_record_url
-from atnews_scraper.document import parse_iso
+from atnews_scraper.database import ARTICLES, open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extract import ExtractionError, extract_article
 from atnews_scraper.ingest.article_store import ArticleStore, article_document
@@ -27,7 +27,7 @@ from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.pages import find_pages, page_html
 from atnews_scraper.ingest.validation import check_record
 from atnews_scraper.ingest.versions import changed_fields
-from atnews_scraper.store import ARTICLES, open_database
+from atnews_scraper.timestamps import KABUL, parse_iso
 from atnews_scraper.urls import UrlRules
 
 WRITE_BATCH = 200
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 def parse_since(value: str) -> dt.datetime:
     try:
-        return parse_iso(value if "T" in value else f"{value}T00:00:00").astimezone(dt.UTC)
+        return parse_iso(value if "T" in value else f"{value}T00:00:00", KABUL).astimezone(dt.UTC)
     except ValueError:
         raise ConfigError(
             f"--since {value!r} is not a date: use YYYY-MM-DD or an ISO 8601 date-time"

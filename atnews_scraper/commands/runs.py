@@ -7,7 +7,7 @@ import argparse
 from atnews_scraper.commands import SubParsers, config_from_args, json_on_error, print_json, say
 from atnews_scraper.crawl.history import HEADER, latest_runs, run_line
 from atnews_scraper.crawl.options import check_positive
-from atnews_scraper.store import open_database
+from atnews_scraper.database import open_database
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:

@@ -10,11 +10,11 @@ from atnews_scraper.analysis.filters import check_limit, combine, date_range
 from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
 from atnews_scraper.analysis.search import search
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.document import document_to_record
+from atnews_scraper.database import open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.index import search as index_search
 from atnews_scraper.index.access import add_index_options, current_index
-from atnews_scraper.store import open_database
+from atnews_scraper.stored_document import document_to_record
 
 RESULT_COLUMNS = ("score", "published_at", "title", "url")
 METHOD_NOTES = {

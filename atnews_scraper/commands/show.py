@@ -11,10 +11,10 @@ from typing import Any
 from atnews_scraper.analysis.formatting import FORMATS, write_rows
 from atnews_scraper.analysis.show import render_article
 from atnews_scraper.commands import SubParsers, config_from_args, say
-from atnews_scraper.document import document_to_record
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.index.access import add_index_options
 from atnews_scraper.index.source import open_source
+from atnews_scraper.stored_document import document_to_record
 from atnews_scraper.urls import UrlRules
 
 

@@ -40,7 +40,7 @@ class WorkerFailed(Exception):
     """The worker process died, hung or could not start: extract in-process instead."""
 
 
-class ExtractionError(Exception):
+class ExtractorRaised(Exception):
     """The extractor raised in the worker; the message names the original exception."""
 
 
@@ -91,7 +91,7 @@ class ExtractionWorker:
                 ok, value, self.peak_mb = _unpickle(await reader.readexactly(size))
                 answer = self._pending.popleft()
                 if not answer.done():
-                    answer.set_result(value) if ok else answer.set_exception(ExtractionError(value))
+                    answer.set_result(value) if ok else answer.set_exception(ExtractorRaised(value))
         except (asyncio.IncompleteReadError, ConnectionError, IndexError) as exc:
             if not self.failed and self._pending:
                 self.fail(f"it stopped ({type(exc).__name__})")

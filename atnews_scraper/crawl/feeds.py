@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from atnews_scraper.crawl.xml import child_text, local_name, parse_w3c_datetime, parse_xml
+from atnews_scraper.timestamps import parse_http_date
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 
@@ -15,16 +15,6 @@ MAX_FEED_BYTES = 10 * 1024 * 1024
 class FeedEntry:
     link: str
     published: dt.datetime | None
-
-
-def parse_rfc822(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def parse_feed(body: bytes) -> list[FeedEntry]:
@@ -36,7 +26,7 @@ def parse_feed(body: bytes) -> list[FeedEntry]:
         if name == "item":
             link = child_text(element, "link")
             if link:
-                entries.append(FeedEntry(link, parse_rfc822(child_text(element, "pubDate"))))
+                entries.append(FeedEntry(link, parse_http_date(child_text(element, "pubDate"))))
         elif name == "entry":
             href = next(
                 (

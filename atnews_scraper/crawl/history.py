@@ -7,8 +7,8 @@ from typing import Any
 
 from pymongo.database import Database
 
-from atnews_scraper.document import KABUL
-from atnews_scraper.store import CRAWL_RUNS
+from atnews_scraper.database import CRAWL_RUNS
+from atnews_scraper.timestamps import KABUL
 
 SHOWN_COUNTS = ("new", "updated", "rejected")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from atnews_scraper.store import ARTICLES
+from atnews_scraper.database import ARTICLES
 
 KNOWN_FIELDS = (
     "url",

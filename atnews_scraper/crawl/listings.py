@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from atnews_scraper.extract.themes import THEMES
+from atnews_scraper.sequences import unique
 
 # Each theme plug-in's archive boxes first (atnews_scraper/extract/themes/: Sahifa, Jannah);
 # then the headline links of other layouts (home blocks, the older theme). The first selector
@@ -32,12 +33,14 @@ class ListingPage:
 
 
 def _unique_absolute(hrefs: list[str], base: str) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for href in hrefs:
-        href = href.strip()
-        if href and not href.startswith(("#", "javascript:", "mailto:")):
-            seen.setdefault(urljoin(base, href), None)
-    return tuple(seen)
+    stripped = (href.strip() for href in hrefs)
+    return tuple(
+        unique(
+            urljoin(base, href)
+            for href in stripped
+            if href and not href.startswith(("#", "javascript:", "mailto:"))
+        )
+    )
 
 
 def parse_listing(html: str, url: str) -> ListingPage:

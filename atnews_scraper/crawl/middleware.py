@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email.utils
 import logging
 import weakref
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +17,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import call_later
 
 from atnews_scraper.crawl.pacing import SLOW_DOWN_STATUSES, Backoff, HostPause, site_delay
+from atnews_scraper.timestamps import parse_http_date
 from atnews_scraper.urls import UrlRules
 
 if TYPE_CHECKING:
@@ -107,13 +107,10 @@ def retry_after_seconds(value: bytes | str | None, now: dt.datetime | None = Non
     text = text.strip()
     if text.isascii() and text.isdigit():  # str.isdigit() also takes "²" and "١٢"
         return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = parse_http_date(text)
+    if when is None:
         logger.info("Retry-After %r is neither seconds nor an HTTP date: ignored", text[:80])
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 

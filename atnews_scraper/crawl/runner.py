@@ -39,9 +39,9 @@ from atnews_scraper.crawl.summary import (
     summary_json,
     summary_text,
 )
+from atnews_scraper.database import connect, hide_password, resolve_uri
 from atnews_scraper.errors import EXIT_UNAVAILABLE, AtnewsError, LockHeld, StoreUnavailable
 from atnews_scraper.journal import replay_before_crawl
-from atnews_scraper.store import connect, hide_password, resolve_uri
 
 logger = logging.getLogger("atnews.crawl")
 
@@ -119,7 +119,7 @@ def _terminal_handler(machine_output: bool) -> tuple[logging.Handler, str]:
 
 
 def _run_scrapy(settings: Settings, plan: CrawlPlan) -> Crawler:
-    from spiders.atnews import AtnewsSpider
+    from atnews_scraper.spiders.atnews import AtnewsSpider
 
     process = CrawlerProcess(settings)
     # Scrapy's loggers default to DEBUG (a record per request); the file keeps INFO and up.

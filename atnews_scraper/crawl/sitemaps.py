@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import io
 import re
 from dataclasses import dataclass
 
 from atnews_scraper.crawl.xml import MAX_XML_BYTES, NotXml, child_text, iter_elements, local_name
 from atnews_scraper.crawl.xml import parse_w3c_datetime as parse_lastmod
+from atnews_scraper.gunzip import GZIP_MAGIC, GzipCorrupt, GzipTooLarge, gunzip_capped
+from atnews_scraper.sequences import unique
 
 # Where WordPress sitemaps live when robots.txt names none: Yoast first (it replaces the core
 # one when installed), then WordPress core, then Yoast's post sitemap on its own.
@@ -39,21 +39,22 @@ def robots_sitemaps(robots_txt: str) -> list[str]:
     for line in robots_txt.splitlines():
         name, _, value = line.partition(":")
         url = value.strip()
-        if name.strip().lower() == "sitemap" and url and url not in found:
+        if name.strip().lower() == "sitemap" and url:
             found.append(url)
-    return found
+    return unique(found)
 
 
-def gunzip_capped(body: bytes, max_bytes: int = MAX_XML_BYTES) -> bytes:
+def gunzip_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> bytes:
     """The decompressed body, refusing to inflate past max_bytes (a gzip bomb)."""
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-        try:
-            data = stream.read(max_bytes + 1)
-        except (OSError, EOFError) as exc:
-            raise NotXml(f"bad gzip data ({exc})") from exc
-    if len(data) > max_bytes:
-        raise NotXml(f"decompresses to over {max_bytes} bytes")
-    return data
+    try:
+        inflated = gunzip_capped(body, max_bytes)
+    except GzipCorrupt as exc:
+        raise NotXml(f"bad gzip data ({exc})") from None
+    except GzipTooLarge:
+        raise NotXml(f"decompresses to over {max_bytes} bytes") from None
+    if not inflated.complete:
+        raise NotXml("bad gzip data (the stream is cut off)")
+    return inflated.data
 
 
 def parse_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> Sitemap:
@@ -62,8 +63,8 @@ def parse_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> Sitemap:
     Read an entry at a time (a 50 MB sitemap never becomes one big tree). A ``lastmod`` that is
     no date, or out of range (year 9999), is dropped from its entry and kept in
     ``dropped_lastmods``; the entry stays."""
-    if body[:2] == b"\x1f\x8b":
-        body = gunzip_capped(body, max_bytes)
+    if body.startswith(GZIP_MAGIC):
+        body = gunzip_sitemap(body, max_bytes)
     elements = iter_elements(body, max_bytes)
     root = next(elements)
     kind = local_name(root)

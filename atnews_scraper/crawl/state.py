@@ -18,7 +18,7 @@ from pymongo import DeleteOne, UpdateOne
 from pymongo.database import Database
 
 from atnews_scraper.crawl.known import conditional_headers
-from atnews_scraper.store import CRAWL_STATE
+from atnews_scraper.database import CRAWL_STATE
 
 MAX_ATTEMPTS = 5
 BATCH = 500

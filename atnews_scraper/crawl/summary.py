@@ -14,8 +14,8 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import CRAWL_RUNS
 from atnews_scraper.errors import EXIT_OK, EXIT_PARTIAL, EXIT_UNAVAILABLE
-from atnews_scraper.store import CRAWL_RUNS
 
 OUTCOMES = ("new", "updated", "unchanged", "rejected", "duplicate", "journalled")
 # A run with more failed fetches than this share of its requests exits 1 (404/410 not counted).

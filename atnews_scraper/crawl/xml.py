@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from atnews_scraper.extract.dates import plausible
+from atnews_scraper.timestamps import parse_iso
 
 # Sitemaps may be up to 50 MB uncompressed (sitemaps.org); anything bigger is refused unread.
 MAX_XML_BYTES = 50 * 1024 * 1024
@@ -103,11 +104,9 @@ def parse_w3c_datetime(value: str | None) -> dt.datetime | None:
     if not value:
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = parse_iso(value.strip(), dt.UTC)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
     if not plausible(parsed):  # year 9999 or 0001: no real date, and may not convert to UTC
         return None
     return parsed.astimezone(dt.UTC)

@@ -23,12 +23,12 @@ from atnews_scraper.crawl.lock import CrawlLock
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.runner import lock_path
 from atnews_scraper.crawl.summary import summary_json, summary_text
+from atnews_scraper.database import connect, resolve_uri
 from atnews_scraper.distributed.redis_server import PrivateRedis, connect_redis
 from atnews_scraper.distributed.run import Run, RunOptions
 from atnews_scraper.distributed.worker import finish_run, site_rate, stored_summary
 from atnews_scraper.errors import EXIT_PARTIAL, SiteUnreachable
 from atnews_scraper.journal import flush_journal
-from atnews_scraper.store import connect, resolve_uri
 
 REPO = Path(__file__).resolve().parent.parent.parent
 

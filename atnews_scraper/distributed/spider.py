@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from atnews_scraper.distributed.politeness import SitePace
 from atnews_scraper.distributed.run import Run
 from atnews_scraper.distributed.scheduler import redis_lost, run_of, worker_of
-from spiders.atnews import AtnewsSpider
+from atnews_scraper.spiders.atnews import AtnewsSpider
 
 log = logging.getLogger(__name__)
 

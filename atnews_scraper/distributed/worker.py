@@ -25,6 +25,7 @@ from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.runner import scrapy_settings
 from atnews_scraper.crawl.state import load_state, save_state
 from atnews_scraper.crawl.summary import RunFacts, build_summary, store_summary, summary_json
+from atnews_scraper.database import CRAWL_RUNS, connect, resolve_uri
 from atnews_scraper.distributed.redis_server import RedisUnavailable, connect_redis
 from atnews_scraper.distributed.run import (
     ALIVE_TTL_MS,
@@ -36,7 +37,6 @@ from atnews_scraper.distributed.run import (
 from atnews_scraper.distributed.scheduler import lost_redis
 from atnews_scraper.errors import SiteUnreachable
 from atnews_scraper.journal import flush_journal
-from atnews_scraper.store import CRAWL_RUNS, connect, resolve_uri
 
 logger = logging.getLogger("atnews.worker")
 

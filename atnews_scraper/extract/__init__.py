@@ -6,6 +6,6 @@ field-by-field contract.
 """
 
 from atnews_scraper.extract.article import EXTRACTOR_VERSION, extract_article
-from atnews_scraper.extract.document import ExtractionError
+from atnews_scraper.extract.html_page import ExtractionError
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractionError", "extract_article"]

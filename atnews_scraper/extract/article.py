@@ -7,7 +7,7 @@ from (`extraction.sources`); anything missing or doubtful becomes a warning code
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from atnews_scraper.extract.dates import DateValue, parse_date
-from atnews_scraper.extract.document import Page, load_page
 from atnews_scraper.extract.generic import (
     GenericPage,
     reconcile_with_article_body,
@@ -23,6 +22,7 @@ from atnews_scraper.extract.generic import (
     with_time_of_day,
     without_link_lines,
 )
+from atnews_scraper.extract.html_page import Page, load_page
 from atnews_scraper.extract.language import detect_language
 from atnews_scraper.extract.structured import Structured, read_structured
 from atnews_scraper.extract.text import (
@@ -43,6 +43,7 @@ from atnews_scraper.extract.themes.base import (
 )
 from atnews_scraper.extract.wordpress import WordPressMarkup, page_category_names, read_wordpress
 from atnews_scraper.record import ArticleRecord, CheckAlso, Image, Link
+from atnews_scraper.sequences import unique
 from atnews_scraper.urls import UrlRules, shortlink_post_id
 
 EXTRACTOR_VERSION = "1.1.0"
@@ -85,7 +86,7 @@ class _Fields:
         self.values: dict[str, Any] = {}
         self.sources: dict[str, str] = {}
 
-    def offer(self, name: str, value: Any, source: str) -> bool:
+    def fill(self, name: str, value: Any, source: str) -> bool:
         if name in self.values or value is None or value == [] or value == "":
             return False
         self.values[name] = value
@@ -149,7 +150,7 @@ def _extract(
     fields = _Fields()
     warnings = set(page.warnings)
     record_url = _url(fields, data, url, rules)
-    ev = _Evidence(
+    evidence = _Evidence(
         page=page,
         data=data,
         theme=theme,
@@ -167,11 +168,11 @@ def _extract(
     else:
         method = "generic"
     for read_field in (_title, _body, _people, _dates, _sections, _links, _images, _post_id):
-        read_field(fields, ev, warnings)
+        read_field(fields, evidence, warnings)
 
     body = fields.get("body", "")
-    fields.offer("language", detect_language(body), "derived")
-    fields.offer("language", _page_language(data), "meta")
+    fields.fill("language", detect_language(body), "derived")
+    fields.fill("language", _page_language(data), "meta")
     for name in ("word_count", "content_hash"):
         fields.sources[name] = "derived"
     if not fields.get("title"):
@@ -182,7 +183,7 @@ def _extract(
         warnings.add("no-date")
     if not record_url:
         warnings.add("no-url")
-    if ev.generic.failed:
+    if evidence.generic.failed:
         warnings.add("trafilatura-failed")
     record: ArticleRecord = {
         "url": record_url,
@@ -222,10 +223,10 @@ def _url(fields: _Fields, data: Structured, url: str | None, rules: UrlRules) ->
     for value, source in ((data.canonical, "meta"), (data.meta.get("og:url"), "og"), (url, "url")):
         canonical = web_url(rules, value, url)
         if canonical:
-            fields.offer("url", canonical, source)
+            fields.fill("url", canonical, source)
             return canonical
     if url and not url.startswith(("http://", "https://")):
-        fields.offer("url", url, "url")  # a saved file's file:// URI: kept as given
+        fields.fill("url", url, "url")  # a saved file's file:// URI: kept as given
         return url
     return ""
 
@@ -243,24 +244,26 @@ def web_url(rules: UrlRules, value: str | None, base: str | None) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
-def _title(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    data = ev.data
-    if ev.theme is not None:
-        fields.offer("title", ev.theme.title(), ev.theme.name)
-    fields.offer("title", data.headline, "json-ld")
+def _title(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    data = evidence.data
+    if evidence.theme is not None:
+        fields.fill("title", evidence.theme.title(), evidence.theme.name)
+    fields.fill("title", data.headline, "json-ld")
     site_name = data.meta.get("og:site_name")
-    headings = _headings(ev) if ev.theme is None else []
+    headings = _headings(evidence) if evidence.theme is None else []
     og_title = _displayed(data.meta.get("og:title"), headings)
-    fields.offer("title", strip_site_suffix(og_title, site_name), "og")
-    if ev.theme is None:
-        title = strip_site_suffix(ev.generic.result.title, site_name)
-        fields.offer("title", title, "trafilatura")
+    fields.fill("title", strip_site_suffix(og_title, site_name), "og")
+    if evidence.theme is None:
+        title = strip_site_suffix(evidence.generic.result.title, site_name)
+        fields.fill("title", title, "trafilatura")
     title_tag = _displayed(data.title_tag, headings)
-    fields.offer("title", strip_site_suffix(title_tag, site_name), "meta")
+    fields.fill("title", strip_site_suffix(title_tag, site_name), "meta")
 
 
-def _headings(ev: _Evidence) -> list[str]:
-    return [t for t in (clean_line(h.text_content()) for h in ev.page.tree.iter("h1")) if t][:5]
+def _headings(evidence: _Evidence) -> list[str]:
+    return [t for t in (clean_line(h.text_content()) for h in evidence.page.tree.iter("h1")) if t][
+        :5
+    ]
 
 
 def _displayed(title: str | None, headings: list[str]) -> str | None:
@@ -287,14 +290,16 @@ def strip_site_suffix(title: str | None, site_name: str | None = None) -> str | 
     return title
 
 
-def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    theme = ev.theme
+def _body(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    theme = evidence.theme
     paragraphs: list[str] = theme.paragraphs() if theme is not None else []
     source = theme.name if theme is not None else ""
     if not paragraphs:
         # On a theme page only the post itself is read: never the sidebar's text.
         generic = (
-            ev.generic if theme is None else GenericPage(theme.post_tree(ev.page.tree), ev.base)
+            evidence.generic
+            if theme is None
+            else GenericPage(theme.post_tree(evidence.page.tree), evidence.base)
         )
         paragraphs = _without_heading(generic.result.paragraphs, fields.get("title"))
         paragraphs = without_link_lines(split_blob(paragraphs, generic.tree))
@@ -302,19 +307,21 @@ def _body(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         if generic.failed:
             warnings.add("trafilatura-failed")
         source = "trafilatura"
-        paragraphs, from_json_ld = reconcile_with_article_body(paragraphs, ev.data.article_body)
+        paragraphs, from_json_ld = reconcile_with_article_body(
+            paragraphs, evidence.data.article_body
+        )
         source = "json-ld" if from_json_ld else source
-    if not paragraphs and "not-html" in ev.page.warnings:
-        paragraphs = text_paragraphs(ev.page.html)
+    if not paragraphs and "not-html" in evidence.page.warnings:
+        paragraphs = text_paragraphs(evidence.page.html)
         source = "derived"
     if theme is None or source != theme.name:  # the theme's rules did not give the body
         warnings.add("generic-fallback")
     credits = split_credits(paragraphs)
     warnings.update(credits.warnings)
-    fields.offer("body", "\n\n".join(credits.paragraphs), source)
-    fields.offer("byline", credits.byline, source)
-    fields.offer("dateline", credits.dateline, source)
-    fields.offer("authors", credits.authors, source)
+    fields.fill("body", "\n\n".join(credits.paragraphs), source)
+    fields.fill("byline", credits.byline, source)
+    fields.fill("dateline", credits.dateline, source)
+    fields.fill("authors", credits.authors, source)
 
 
 def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
@@ -327,27 +334,27 @@ def _without_heading(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
-def _people(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    data = ev.data
-    if ev.theme is not None:
-        fields.offer("wp_author", ev.theme.wp_author(), ev.theme.name)
-    if ev.wordpress is not None:
-        fields.offer("wp_author", ev.wordpress.author, "wordpress")
-    fields.offer("wp_author", data.authors[0] if data.authors else None, "json-ld")
-    fields.offer("wp_author", data.meta.get("author"), "meta")
-    if ev.theme is None:
+def _people(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    data = evidence.data
+    if evidence.theme is not None:
+        fields.fill("wp_author", evidence.theme.wp_author(), evidence.theme.name)
+    if evidence.wordpress is not None:
+        fields.fill("wp_author", evidence.wordpress.author, "wordpress")
+    fields.fill("wp_author", data.authors[0] if data.authors else None, "json-ld")
+    fields.fill("wp_author", data.meta.get("author"), "meta")
+    if evidence.theme is None:
         people = [a for a in data.person_authors if not is_house_account(a)]
-        fields.offer("authors", people, "json-ld")
-        fields.offer("authors", _meta_people(data), "meta")
-        people = [a for a in ev.generic.result.authors if looks_like_person(a)]
-        fields.offer("authors", people, "trafilatura")
+        fields.fill("authors", people, "json-ld")
+        fields.fill("authors", _meta_people(data), "meta")
+        people = [a for a in evidence.generic.result.authors if looks_like_person(a)]
+        fields.fill("authors", people, "trafilatura")
     wp_author = fields.get("wp_author")
     if wp_author and not is_house_account(wp_author):
-        fields.offer("authors", [wp_author], fields.sources["wp_author"])
+        fields.fill("authors", [wp_author], fields.sources["wp_author"])
 
 
-def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    data, theme = ev.data, ev.theme
+def _dates(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    data, theme = evidence.data, evidence.theme
     candidates: list[tuple[str | None, str]] = [
         (data.date_published, "json-ld"),
         (data.meta.get("article:published_time"), "meta"),
@@ -357,16 +364,16 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
     else:
         candidates.append((data.meta.get("og:published_time"), "og"))
         candidates += [(data.meta.get(name), "meta") for name in _DATE_META]
-        if ev.wordpress is not None:
-            candidates.append((ev.wordpress.date, "wordpress"))
+        if evidence.wordpress is not None:
+            candidates.append((evidence.wordpress.date, "wordpress"))
     published = _first_date(candidates)
     if published is None and (theme is None or not fields.get("body")):
-        day = ev.generic.result.date
-        published = _first_date([(with_time_of_day(day, ev.page.tree), "htmldate")])
+        day = evidence.generic.result.date
+        published = _first_date([(with_time_of_day(day, evidence.page.tree), "htmldate")])
     if published is not None:
         value, source = published
-        fields.offer("published_at", value.iso, source)
-        fields.offer("date_precision", value.precision, source)
+        fields.fill("published_at", value.iso, source)
+        fields.fill("date_precision", value.precision, source)
     modified = _first_date(
         [
             (data.date_modified, "json-ld"),
@@ -375,7 +382,7 @@ def _dates(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
         ]
     )
     if modified is not None:
-        fields.offer("modified_at", modified[0].iso, modified[1])
+        fields.fill("modified_at", modified[0].iso, modified[1])
 
 
 def _meta_people(data: Structured) -> list[str]:
@@ -402,29 +409,29 @@ def _first_date(candidates: list[tuple[str | None, str]]) -> tuple[DateValue, st
     return None
 
 
-def _sections(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    data = ev.data
-    if ev.theme is not None:
-        categories, unnamed = _theme_categories(ev, ev.theme)
+def _sections(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    data = evidence.data
+    if evidence.theme is not None:
+        categories, unnamed = _theme_categories(evidence, evidence.theme)
         if unnamed:
             warnings.add("category-slug")
-        fields.offer("categories", categories, ev.theme.name)
-        fields.offer("tags", ev.theme.tags(), ev.theme.name)
-        fields.offer("breadcrumbs", ev.theme.breadcrumbs(), ev.theme.name)
-    fields.offer("categories", data.sections, "json-ld")
-    fields.offer("tags", data.keywords, "json-ld")
-    fields.offer("breadcrumbs", data.breadcrumbs, "json-ld")
+        fields.fill("categories", categories, evidence.theme.name)
+        fields.fill("tags", evidence.theme.tags(), evidence.theme.name)
+        fields.fill("breadcrumbs", evidence.theme.breadcrumbs(), evidence.theme.name)
+    fields.fill("categories", data.sections, "json-ld")
+    fields.fill("tags", data.keywords, "json-ld")
+    fields.fill("breadcrumbs", data.breadcrumbs, "json-ld")
     _category_from_breadcrumbs(fields)
-    if ev.theme is not None:
+    if evidence.theme is not None:
         return
-    fields.offer("categories", _unique(data.meta_all.get("article:section", [])), "meta")
-    fields.offer("tags", _unique(data.meta_all.get("article:tag", [])), "meta")
-    if ev.wordpress is not None:
-        offered = fields.offer("categories", ev.wordpress.categories, "wordpress")
-        if offered and ev.wordpress.unnamed_category:
+    fields.fill("categories", unique(data.meta_all.get("article:section", [])), "meta")
+    fields.fill("tags", unique(data.meta_all.get("article:tag", [])), "meta")
+    if evidence.wordpress is not None:
+        offered = fields.fill("categories", evidence.wordpress.categories, "wordpress")
+        if offered and evidence.wordpress.unnamed_category:
             warnings.add("category-slug")
-        fields.offer("tags", ev.wordpress.tags, "wordpress")
-        fields.offer("breadcrumbs", ev.wordpress.breadcrumbs, "wordpress")
+        fields.fill("tags", evidence.wordpress.tags, "wordpress")
+        fields.fill("breadcrumbs", evidence.wordpress.breadcrumbs, "wordpress")
         _category_from_breadcrumbs(fields)
     # trafilatura's own categories and tags are not used: on a page without any it reports a
     # sidebar's tag cloud.
@@ -434,10 +441,10 @@ def _category_from_breadcrumbs(fields: _Fields) -> None:
     """ "Home / Nation / Title": the crumb before the title, when nothing else named one."""
     crumbs = fields.get("breadcrumbs", [])
     if len(crumbs) >= 3:
-        fields.offer("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
+        fields.fill("categories", [crumbs[-2]], fields.sources["breadcrumbs"])
 
 
-def _theme_categories(ev: _Evidence, theme: Theme) -> tuple[list[str], bool]:
+def _theme_categories(evidence: _Evidence, theme: Theme) -> tuple[list[str], bool]:
     """The categories the theme shows, then those named only in the post's classes: named from
     the theme's own category links (the breadcrumb), else any category link on the page (menus,
     widgets), else `category_names`, else the slug (True: some category is stored as a slug)."""
@@ -452,105 +459,107 @@ def _theme_categories(ev: _Evidence, theme: Theme) -> tuple[list[str], bool]:
     for slug in extra:
         name = local.get(slug)
         if name is None:
-            on_page = page_category_names(ev.page.tree) if on_page is None else on_page
-            name = on_page.get(slug) or ev.category_names.get(slug)
+            on_page = page_category_names(evidence.page.tree) if on_page is None else on_page
+            name = on_page.get(slug) or evidence.category_names.get(slug)
         unnamed = unnamed or name is None
         if (name or slug) not in names:
             names.append(name or slug)
     return names, unnamed
 
 
-def _links(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    theme = ev.theme
+def _links(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    theme = evidence.theme
     if theme is None:
-        if ev.wordpress is not None:
-            _wordpress_links(fields, ev, ev.wordpress)
+        if evidence.wordpress is not None:
+            _wordpress_links(fields, evidence, evidence.wordpress)
         return
     check = theme.check_also()
-    check_url = _absolute(ev, check["url"]) if check is not None else None
+    check_url = _absolute(evidence, check["url"]) if check is not None else None
     if check is not None and check_url:
-        fields.offer("check_also", {**check, "url": check_url}, theme.name)
-    fields.offer("related", _related(ev, theme.related()), theme.name)
+        fields.fill("check_also", {**check, "url": check_url}, theme.name)
+    fields.fill("related", _related(evidence, theme.related()), theme.name)
     for name, neighbour in (("previous", theme.previous()), ("next", theme.next())):
-        url = _absolute(ev, neighbour["url"]) if neighbour is not None else None
+        url = _absolute(evidence, neighbour["url"]) if neighbour is not None else None
         if neighbour is not None and url:
-            fields.offer(name, {**neighbour, "url": url}, theme.name)
+            fields.fill(name, {**neighbour, "url": url}, theme.name)
 
 
-def _wordpress_links(fields: _Fields, ev: _Evidence, found: WordPressMarkup) -> None:
+def _wordpress_links(fields: _Fields, evidence: _Evidence, found: WordPressMarkup) -> None:
     """Related-posts plugins and a "Check Also" box on a page no theme recognised."""
     related: list[Link] = [{"title": title, "url": url} for title, url in found.related]
-    fields.offer("related", _related(ev, related), "wordpress")
+    fields.fill("related", _related(evidence, related), "wordpress")
     if found.check_also is not None:
         title, href, excerpt = found.check_also
-        url = _absolute(ev, href)
+        url = _absolute(evidence, href)
         if url:
             check: CheckAlso = {"title": title, "url": url, "excerpt": excerpt}
-            fields.offer("check_also", check, "wordpress")
+            fields.fill("check_also", check, "wordpress")
 
 
-def _related(ev: _Evidence, links: list[Link]) -> list[Link]:
+def _related(evidence: _Evidence, links: list[Link]) -> list[Link]:
     """Absolute URLs, the first link to each."""
     related: list[Link] = []
     for link in links:
-        url = _absolute(ev, link["url"])
+        url = _absolute(evidence, link["url"])
         if url and url not in (r["url"] for r in related):
             related.append({"title": link["title"], "url": url})
     return related
 
 
-def _absolute(ev: _Evidence, url: str) -> str | None:
+def _absolute(evidence: _Evidence, url: str) -> str | None:
     """A link made absolute against the page's URL; a theme page saved without one is a page of
     the site, so its links are relative to the site's root."""
-    bases = (ev.base, ev.url, ev.rules.site_url if ev.theme is not None else None)
+    bases = (
+        evidence.base,
+        evidence.url,
+        evidence.rules.site_url if evidence.theme is not None else None,
+    )
     for base in bases:
-        absolute = web_url(ev.rules, url, base) if base and base.startswith("http") else None
+        absolute = web_url(evidence.rules, url, base) if base and base.startswith("http") else None
         if absolute:
             return absolute
-    return web_url(ev.rules, url, None)
+    return web_url(evidence.rules, url, None)
 
 
-def _images(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    if ev.theme is not None:
-        lead = ev.theme.lead_image()
-        lead_url = _absolute(ev, lead["url"]) if lead is not None else None
+def _images(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    if evidence.theme is not None:
+        lead = evidence.theme.lead_image()
+        lead_url = _absolute(evidence, lead["url"]) if lead is not None else None
         if lead is not None and lead_url:
             image: Image = {"url": lead_url, "alt": lead["alt"]}
-            fields.offer("lead_image", image, ev.theme.name)
-        fields.offer("images", _image_urls(ev.theme.image_tags(), ev), ev.theme.name)
-    for url, source in ((ev.data.meta.get("og:image"), "og"), (ev.data.image, "json-ld")):
-        absolute = _absolute(ev, url) if url else None
+            fields.fill("lead_image", image, evidence.theme.name)
+        fields.fill(
+            "images", _image_urls(evidence.theme.image_tags(), evidence), evidence.theme.name
+        )
+    for url, source in (
+        (evidence.data.meta.get("og:image"), "og"),
+        (evidence.data.image, "json-ld"),
+    ):
+        absolute = _absolute(evidence, url) if url else None
         if absolute:
-            fields.offer("lead_image", {"url": absolute, "alt": None}, source)
+            fields.fill("lead_image", {"url": absolute, "alt": None}, source)
 
 
-def _image_urls(tags: list[Tag], ev: _Evidence) -> list[str]:
+def _image_urls(tags: list[Tag], evidence: _Evidence) -> list[str]:
     urls: list[str] = []
     for img in tags:
         src = image_source(img)
         if src is None or _AD_URL.search(src) or is_decoration(img):
             continue
-        url = _absolute(ev, src)
+        url = _absolute(evidence, src)
         if url and url not in urls:
             urls.append(url)
     return urls
 
 
-def _post_id(fields: _Fields, ev: _Evidence, warnings: set[str]) -> None:
-    if ev.theme is not None:
-        fields.offer("post_id", ev.theme.post_id(), ev.theme.name)
-    if ev.wordpress is not None:
-        fields.offer("post_id", ev.wordpress.post_id, "wordpress")
-    fields.offer("post_id", _shortlink_id(ev.data.shortlink), "meta")
-    fields.offer("post_id", ev.data.post_id, "json-ld")
-    fields.offer("post_id", _shortlink_id(ev.url), "url")
-
-
-def _shortlink_id(url: str | None) -> int | None:
-    try:
-        return shortlink_post_id(url) if url else None
-    except ValueError:  # a malformed address
-        return None
+def _post_id(fields: _Fields, evidence: _Evidence, warnings: set[str]) -> None:
+    if evidence.theme is not None:
+        fields.fill("post_id", evidence.theme.post_id(), evidence.theme.name)
+    if evidence.wordpress is not None:
+        fields.fill("post_id", evidence.wordpress.post_id, "wordpress")
+    fields.fill("post_id", shortlink_post_id(evidence.data.shortlink), "meta")
+    fields.fill("post_id", evidence.data.post_id, "json-ld")
+    fields.fill("post_id", shortlink_post_id(evidence.url), "url")
 
 
 def _page_language(data: Structured) -> str | None:
@@ -559,10 +568,6 @@ def _page_language(data: Structured) -> str | None:
         return None
     code = clean_line(lang).replace("_", "-").split("-")[0].lower()
     return code if re.fullmatch(r"[a-z]{2}", code) else None
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 __all__ = ["EXTRACTOR_VERSION", "extract_article", "extract_without_theme", "strip_site_suffix"]

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30))
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 _MONTHS = {
     name: number
@@ -94,10 +94,8 @@ def _from_date(day: dt.date) -> DateValue | None:
 
 
 def _iso_datetime(text: str) -> DateValue | None:
-    candidate = text.replace(" ", "T", 1)
-    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0430 -> +04:30
     try:
-        value = dt.datetime.fromisoformat(candidate)
+        value = parse_iso(text.replace(" ", "T", 1), KABUL)
     except ValueError:
         return None
     if not plausible(value):

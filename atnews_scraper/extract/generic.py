@@ -13,6 +13,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from atnews_scraper.extract.text import clean_inline, clean_line, clean_paragraph, text_paragraphs
+from atnews_scraper.sequences import unique
 
 # trafilatura logs every page it discards at WARNING; the record's warnings say it instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -155,12 +156,7 @@ def _clean(value: Any) -> str | None:
 def _list(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    out: list[str] = []
-    for item in value:
-        text = _clean(item)
-        if text and text not in out:
-            out.append(text)
-    return out
+    return unique(text for text in map(_clean, value) if text)
 
 
 def _authors(value: Any) -> list[str]:

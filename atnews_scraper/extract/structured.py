@@ -12,6 +12,8 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from atnews_scraper.extract.text import clean_line
+from atnews_scraper.sequences import unique
+from atnews_scraper.urls import shortlink_post_id
 
 ARTICLE_TYPES = frozenset(
     {
@@ -204,9 +206,9 @@ def _strings(value: Any, split_commas: bool = False) -> list[str]:
         parts = item.split(",") if split_commas else [item]
         for part in parts:
             text = clean_line(_unescape(part))
-            if text and text not in out:
+            if text:
                 out.append(text)
-    return out
+    return unique(out)
 
 
 def _names(value: Any, by_id: dict[str, dict[str, Any]], people_only: bool = False) -> list[str]:
@@ -217,9 +219,9 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]], people_only: bool = Fal
         if people_only and isinstance(item, dict) and _types(item) & _ORGANIZATION_TYPES:
             continue
         name = _text(item.get("name")) if isinstance(item, dict) else _text(item)
-        if name and name not in out:
+        if name:
             out.append(name)
-    return out
+    return unique(out)
 
 
 def _image_url(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
@@ -241,10 +243,7 @@ def _id_url(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None:
 
 
 def _post_id(value: Any) -> int | None:
-    if not isinstance(value, str):
-        return None
-    match = re.search(r"[?&]p=(\d+)", value)
-    return int(match.group(1)) if match else None
+    return shortlink_post_id(value) if isinstance(value, str) else None
 
 
 def _crumb_names(node: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> list[str]:

@@ -5,6 +5,7 @@ pages that no theme plug-in recognises, read straight from the shared lxml tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -12,8 +13,6 @@ from lxml.html import HtmlElement
 from atnews_scraper.extract.dates import parse_date
 from atnews_scraper.extract.text import clean_line, strip_ellipsis
 
-_POST_ID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
-_POST_ID_ID = re.compile(r"^post-(\d+)$")
 _FN_XPATH = (
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' vcard ')]"
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
@@ -201,14 +200,24 @@ def _first_date_text(tree: HtmlElement, xpath: str, not_classes: frozenset[str])
     return None
 
 
+def class_post_id(classes: Iterable[str], prefix: str) -> int | None:
+    """The post ID in a WordPress class or id token (``postid-123``, ``post-123``), else None."""
+    for token in classes:
+        if token.startswith(prefix):
+            digits = token[len(prefix) :]
+            if digits.isascii() and digits.isdigit():
+                return int(digits)
+    return None
+
+
 def _post_id(tree: HtmlElement) -> int | None:
     body = tree.find("body")
     if body is not None:
-        match = _POST_ID_CLASS.search(body.get("class") or "")
-        if match:
-            return int(match.group(1))
+        found = class_post_id((body.get("class") or "").split(), "postid-")
+        if found is not None:
+            return found
     for element in tree.xpath("//article[@id] | //div[@id]"):
-        match = _POST_ID_ID.match(element.get("id") or "")
-        if match:
-            return int(match.group(1))
+        found = class_post_id([element.get("id") or ""], "post-")
+        if found is not None:
+            return found
     return None

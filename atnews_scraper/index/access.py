@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import open_database
 from atnews_scraper.index.database import connect
 from atnews_scraper.index.sync import SyncReport, ensure_current, rebuild
-from atnews_scraper.store import open_database
 
 Say = Callable[[str], None]
 

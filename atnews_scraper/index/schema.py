@@ -18,7 +18,8 @@ from typing import Any
 from bson import json_util
 
 from atnews_scraper.analysis.fields import DATE_FIELDS, TOP_LEVEL_FIELDS
-from atnews_scraper.document import KABUL, document_to_record, parse_iso
+from atnews_scraper.stored_document import document_to_record
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 SCHEMA_VERSION = 6
 FIELD_NAMES = TOP_LEVEL_FIELDS
@@ -226,7 +227,7 @@ def document_from_json(text: str) -> dict[str, Any]:
     for name in DATE_FIELDS:
         value = document.get(name)
         if isinstance(value, str):
-            document[name] = parse_iso(value).astimezone(dt.UTC)
+            document[name] = parse_iso(value, KABUL).astimezone(dt.UTC)
     return document
 
 

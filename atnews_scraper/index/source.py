@@ -20,13 +20,13 @@ from atnews_scraper.analysis import show as mongo_show
 from atnews_scraper.analysis import stats as mongo_stats
 from atnews_scraper.analysis.stats import Bucket, Coverage
 from atnews_scraper.config import Config
+from atnews_scraper.database import open_database
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.index import articles as index_articles
 from atnews_scraper.index import show as index_show
 from atnews_scraper.index import stats as index_stats
 from atnews_scraper.index.access import current_index, index_path
 from atnews_scraper.index.database import is_locked, locked
-from atnews_scraper.store import open_database
 from atnews_scraper.urls import UrlRules
 
 Say = Callable[[str], None]

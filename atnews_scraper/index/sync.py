@@ -21,6 +21,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.database import Database
 
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES
 from atnews_scraper.index import changelog
 from atnews_scraper.index.database import (
     IndexCorrupt,
@@ -42,7 +43,6 @@ from atnews_scraper.index.schema import (
     revision_row,
     text_row,
 )
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES
 
 BATCH = 1000
 # Comparing counts with MongoDB finds documents written by other tools. collStats is instant on

@@ -21,14 +21,14 @@ from pymongo import ASCENDING, TEXT, ReplaceOne, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 
-from atnews_scraper.document import record_to_document
+from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES, REJECTS
 from atnews_scraper.index import changelog
 from atnews_scraper.ingest import simhash
 from atnews_scraper.ingest.bulk import insert_new
 from atnews_scraper.ingest.entry import ARTICLE, REJECT, IngestEntry
 from atnews_scraper.ingest.pages import write_pages
 from atnews_scraper.ingest.versions import REVISIONED_FIELDS, fingerprint
-from atnews_scraper.store import ARTICLE_REVISIONS, ARTICLES, REJECTS
+from atnews_scraper.stored_document import record_to_document
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Any
 from bson import Binary
 from pymongo.database import Database
 
+from atnews_scraper.database import PAGES
 from atnews_scraper.ingest.bulk import insert_or_replace
 from atnews_scraper.ingest.entry import COMPRESSION_LEVEL, IngestEntry, decompress
-from atnews_scraper.store import PAGES
 
 PAGE_CHUNKS = "page_chunks"
 CHUNK_BYTES = 8 * 1024 * 1024

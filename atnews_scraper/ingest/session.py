@@ -27,6 +27,7 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from atnews_scraper.config import Config
+from atnews_scraper.database import connect, resolve_uri
 from atnews_scraper.errors import AtnewsError
 from atnews_scraper.ingest.article_store import ArticleStore, prepare
 from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
@@ -40,7 +41,6 @@ from atnews_scraper.journal import (
     server_hosts,
     target_of,
 )
-from atnews_scraper.store import connect, resolve_uri
 from atnews_scraper.urls import UrlRules
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class IngestSession:
         self.buffer_since = 0.0
         self.segment: Segment | None = None
         self.seen: dict[str, str] = {}  # canonical URL -> content hash, this run
-        self.users = 0
+        self.open_pipelines = 0
         # Writes due batches on a thread of its own; None: they are written here, synchronously.
         self.writer: BackgroundWriter | None = None
         # The database journal lines are written for: its id is learnt on connecting.
@@ -106,13 +106,13 @@ class IngestSession:
     # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
 
     def open(self) -> None:
-        self.users += 1
-        if self.users == 1:
+        self.open_pipelines += 1
+        if self.open_pipelines == 1:
             self._connect()
 
     def close(self) -> None:
-        self.users -= 1
-        if self.users > 0:
+        self.open_pipelines -= 1
+        if self.open_pipelines > 0:
             return
         if self.writer is not None:
             self.writer.close()

@@ -20,9 +20,10 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is
 
 import bson
 
-from atnews_scraper.document import DATE_FIELDS, parse_iso, record_to_document
 from atnews_scraper.extract.dates import plausible
 from atnews_scraper.record import ArticleRecord
+from atnews_scraper.stored_document import DATE_FIELDS, record_to_document
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 BSON_LIMIT_BYTES = 16 * 1024 * 1024
 # Storage adds dates, aliases and hashes to a record; leave them this much room under the limit.
@@ -92,7 +93,7 @@ def _storable_date(value: str) -> bool:
     """False for a readable date out of range; True for one in range, and for one that cannot
     be read (content_problems rejects that)."""
     try:
-        stored = parse_iso(value).astimezone(dt.UTC)
+        stored = parse_iso(value, KABUL).astimezone(dt.UTC)
     except ValueError:
         return True
     except OverflowError:
@@ -327,7 +328,7 @@ def content_problems(record: Mapping[str, Any]) -> list[str]:
     for name in ("published_at", "modified_at"):
         if record[name] is not None:
             try:
-                parse_iso(record[name])
+                parse_iso(record[name], KABUL)
             except ValueError:
                 problems.append(f"{name}: {record[name]!r} is not an ISO 8601 date")
     return problems

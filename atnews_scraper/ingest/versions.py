@@ -14,8 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from atnews_scraper.document import to_json_value
 from atnews_scraper.record import RECORD_FIELDS
+from atnews_scraper.stored_document import to_json_value
 
 NAVIGATION_FIELDS = ("related", "check_also", "previous", "next")
 REVISIONED_FIELDS = tuple(

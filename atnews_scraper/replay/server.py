@@ -10,7 +10,6 @@ back to the page without them), and the faults of ``faults.py``. Every request i
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import socket
@@ -20,7 +19,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
-from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +36,7 @@ from atnews_scraper.replay.snapshot import (
     split_key,
     url_key,
 )
+from atnews_scraper.timestamps import parse_http_date
 
 # Query parameters that select a different page; any other parameter is ignored, as WordPress does.
 SIGNIFICANT_PARAMS = frozenset({"p", "s", "page_id", "cat", "tag", "author", "paged", "feed"})
@@ -275,14 +274,9 @@ def _not_modified(headers: Message, etag: str, last_modified: str | None) -> boo
         return "*" in tags or etag in tags or f"W/{etag}" in tags
     if_modified_since = headers.get("If-Modified-Since")
     if if_modified_since and last_modified:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-            modified = parsedate_to_datetime(last_modified)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=dt.UTC)
-        return modified <= since
+        since = parse_http_date(if_modified_since)
+        modified = parse_http_date(last_modified)
+        return since is not None and modified is not None and modified <= since
     return False
 
 

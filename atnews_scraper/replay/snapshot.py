@@ -138,12 +138,12 @@ class Snapshot:
         if not root.is_dir():
             raise SnapshotError(
                 f"no snapshot at {root}: the directory does not exist "
-                "(build one with `python -m atnews_scraper.sitegen build DIR`)"
+                "(build one with `python -m tooling.sitegen build DIR`)"
             )
         if not manifest_path.is_file():
             raise SnapshotError(
                 f"{root} is not a snapshot: it has no {MANIFEST_NAME} "
-                "(build one with `python -m atnews_scraper.sitegen build DIR`)"
+                "(build one with `python -m tooling.sitegen build DIR`)"
             )
         try:
             data = json.loads(manifest_path.read_text(encoding="utf-8"))

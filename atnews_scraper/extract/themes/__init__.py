@@ -6,7 +6,7 @@ changes".
 
 from __future__ import annotations
 
-from atnews_scraper.extract.document import Page
+from atnews_scraper.extract.html_page import Page
 from atnews_scraper.extract.themes.base import Category, ListingSelectors, Theme
 from atnews_scraper.extract.themes.jannah import JannahTheme
 from atnews_scraper.extract.themes.sahifa import SahifaTheme

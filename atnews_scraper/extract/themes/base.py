@@ -21,9 +21,9 @@ from lxml import etree
 from lxml.html import HtmlElement, fromstring
 
 from atnews_scraper.extract.blocks import Blocks, read_blocks
-from atnews_scraper.extract.document import Page
+from atnews_scraper.extract.html_page import Page
 from atnews_scraper.extract.text import clean_line
-from atnews_scraper.extract.wordpress import category_slug
+from atnews_scraper.extract.wordpress import category_slug, class_post_id
 from atnews_scraper.record import CheckAlso, Image, Link
 
 # Related-posts plugins print these inside the post's body (YARPP, Jetpack, plain "Related").
@@ -72,14 +72,15 @@ class Theme:
     mark_classes: ClassVar[MarkClasses]
     box_classes: ClassVar[frozenset[str]]
     body_mark: ClassVar[str]  # the mark holding the article text
+    lead_image_mark: ClassVar[str | None] = None  # the mark holding the featured image
     # Inside the body, never article text.
     skip_ids: ClassVar[frozenset[str]]
     skip_classes: ClassVar[frozenset[str]]
     listing: ClassVar[ListingSelectors]
 
-    def __init__(self, soup: BeautifulSoup, marks: dict[str, Tag]) -> None:
+    def __init__(self, soup: BeautifulSoup, landmarks: dict[str, Tag]) -> None:
         self.soup = soup
-        self.marks = marks  # first element of each landmark id / class
+        self.landmarks = landmarks  # first element of each landmark id / class
 
     @classmethod
     def recognise(cls, page: Page) -> Theme | None:
@@ -89,18 +90,18 @@ class Theme:
         soup = BeautifulSoup(page.html, "lxml") if page.too_deep else cls._landmark_soup(page.tree)
         if soup is None:
             return None
-        marks = cls._marks(soup)
-        if not cls.accepts(marks):
+        landmarks = cls._find_landmarks(soup)
+        if not cls.accepts(landmarks):
             return None
-        return cls(soup, marks)
+        return cls(soup, landmarks)
 
     @classmethod
-    def accepts(cls, marks: dict[str, Tag]) -> bool:
+    def accepts(cls, landmarks: dict[str, Tag]) -> bool:
         """Whether the landmarks found make a page of this theme (sets the "post" mark)."""
-        post = marks.get(cls.post_id_attr) or (marks.get(cls.post_class or ""))
-        if post is None or cls.body_mark not in marks:
+        post = landmarks.get(cls.post_id_attr) or (landmarks.get(cls.post_class or ""))
+        if post is None or cls.body_mark not in landmarks:
             return False
-        marks.setdefault("post", post)
+        landmarks.setdefault("post", post)
         return True
 
     # -- the field readers: a theme overrides those it can read ------------------------------
@@ -158,25 +159,31 @@ class Theme:
         return None
 
     def lead_image(self) -> Image | None:
-        return None
+        box = self.landmarks.get(self.lead_image_mark) if self.lead_image_mark else None
+        img = box.find("img") if box is not None else None
+        src = image_source(img) if img is not None else None
+        if img is None or src is None:
+            return None
+        alt = img.get("alt")
+        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
 
     def post_id(self) -> int | None:
         for tag, prefix in ((self.soup.body, "postid-"), (self.post, "post-")):
-            for cls in (tag.get("class") or []) if tag is not None else []:
-                if cls.startswith(prefix) and cls[len(prefix) :].isdigit():
-                    return int(cls[len(prefix) :])
+            found = class_post_id(tag.get("class") or [] if tag is not None else [], prefix)
+            if found is not None:
+                return found
         return None
 
     # -- shared helpers ------------------------------------------------------------------------
 
     @cached_property
     def post(self) -> Tag:
-        return self.marks["post"]
+        return self.landmarks["post"]
 
     @cached_property
     def body_related(self) -> list[tuple[Tag, list[Tag]]]:
         """Related-posts blocks inside the body: (the block, the tags it hides from the text)."""
-        body = self.marks[self.body_mark]
+        body = self.landmarks[self.body_mark]
         found: list[tuple[Tag, list[Tag]]] = []
         inside: set[int] = set()  # the blocks found so far: what is in them is theirs
         for tag in body.find_all(_is_related_start):
@@ -196,7 +203,7 @@ class Theme:
     def blocks(self) -> Blocks:
         hidden = {id(tag) for _, tags in self.body_related for tag in tags}
         return read_blocks(
-            self.marks[self.body_mark], lambda tag: id(tag) in hidden or self.skip_in_body(tag)
+            self.landmarks[self.body_mark], lambda tag: id(tag) in hidden or self.skip_in_body(tag)
         )
 
     def skip_in_body(self, tag: Tag) -> bool:
@@ -262,7 +269,7 @@ class Theme:
         return cls.post_class is not None and cls.post_class in (element.get("class") or "").split()
 
     @classmethod
-    def _marks(cls, soup: BeautifulSoup) -> dict[str, Tag]:
+    def _find_landmarks(cls, soup: BeautifulSoup) -> dict[str, Tag]:
         """The first element of each landmark id and class, in one walk of the (small) tree. A
         class counts only inside the box it belongs to (a related item's date is not the
         article's)."""

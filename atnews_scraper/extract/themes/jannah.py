@@ -22,13 +22,12 @@ from atnews_scraper.extract.themes.base import (
     MarkClasses,
     Theme,
     first_link,
-    image_source,
     link_categories,
     link_texts,
     text_of,
     text_or_attr,
 )
-from atnews_scraper.record import CheckAlso, Image, Link
+from atnews_scraper.record import CheckAlso, Link
 
 _ANY = frozenset({"div", "p", "span", "section", "nav", "header", "figure", "li", "ul", "a"})
 _ANY |= frozenset({"h1", "h2", "h3", "time", "em"})
@@ -54,6 +53,7 @@ class JannahTheme(Theme):
     }
     box_classes = frozenset({"entry-header", "entry-content"})
     body_mark = "entry-content"
+    lead_image_mark = "single-featured-image"
     skip_ids = frozenset(
         {"related-posts", "check-also-box", "jp-relatedposts", "share-buttons-top"}
     )
@@ -71,32 +71,32 @@ class JannahTheme(Theme):
     )
 
     @classmethod
-    def accepts(cls, marks: dict[str, Tag]) -> bool:
-        return "entry-header" in marks and super().accepts(marks)
+    def accepts(cls, landmarks: dict[str, Tag]) -> bool:
+        return "entry-header" in landmarks and super().accepts(landmarks)
 
     def title(self) -> str | None:
-        return text_of(self.marks.get("post-title"))
+        return text_of(self.landmarks.get("post-title"))
 
     def wp_author(self) -> str | None:
-        return text_of(self.marks.get("meta-author"))
+        return text_of(self.landmarks.get("meta-author"))
 
     def dates(self) -> list[str | None]:
-        return [text_or_attr(self.marks.get("date"))]
+        return [text_or_attr(self.landmarks.get("date"))]
 
     def categories(self) -> list[Category]:
-        wrap = self.marks.get("post-cat-wrap")
+        wrap = self.landmarks.get("post-cat-wrap")
         return link_categories(wrap.find_all("a")) if wrap is not None else []
 
     def category_links(self) -> list[Category]:
-        crumbs = self.marks.get("breadcrumb")
+        crumbs = self.landmarks.get("breadcrumb")
         return link_categories(crumbs.find_all("a")) if crumbs is not None else []
 
     def tags(self) -> list[str]:
-        box = self.marks.get("post-bottom-tags")
+        box = self.landmarks.get("post-bottom-tags")
         return link_texts(box.find_all("a", rel="tag")) if box is not None else []
 
     def breadcrumbs(self) -> list[str]:
-        crumbs = self.marks.get("breadcrumb")
+        crumbs = self.landmarks.get("breadcrumb")
         if crumbs is None:
             return []
         parts = (c for c in crumbs.children if isinstance(c, Tag) and c.name != "em")
@@ -104,7 +104,7 @@ class JannahTheme(Theme):
 
     def check_also(self) -> CheckAlso | None:
         """Jannah's box has the post's title link and date, no excerpt."""
-        item = self.marks.get("widget-single-post-item")
+        item = self.landmarks.get("widget-single-post-item")
         link = item.find("a", class_="post-title") if item is not None else None
         href = link.get("href") if link is not None else None
         if link is None or not isinstance(href, str):
@@ -113,7 +113,7 @@ class JannahTheme(Theme):
 
     def related(self) -> list[Link]:
         links = self.related_in_body()
-        box = self.marks.get("related-posts")
+        box = self.landmarks.get("related-posts")
         for item in box.find_all(class_="related-item") if box is not None else []:
             heading = item.find(class_="post-title")
             found = first_link(heading) if heading is not None and heading.name != "a" else None
@@ -127,17 +127,8 @@ class JannahTheme(Theme):
     def next(self) -> Link | None:
         return self._neighbour("next-post")
 
-    def lead_image(self) -> Image | None:
-        figure = self.marks.get("single-featured-image")
-        img = figure.find("img") if figure is not None else None
-        src = image_source(img) if img is not None else None
-        if img is None or src is None:
-            return None
-        alt = img.get("alt")
-        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
-
     def _neighbour(self, class_name: str) -> Link | None:
-        box = self.marks.get(class_name)
+        box = self.landmarks.get(class_name)
         heading = box.find(class_="post-title") if box is not None else None
         link = heading.find_parent("a") if heading is not None else None
         href = link.get("href") if link is not None else None

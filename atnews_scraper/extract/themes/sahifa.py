@@ -1,6 +1,6 @@
 """The Sahifa 5.x theme (TieLabs), as Afghanistan Times prints an article.
 
-Markup: ../shared/site-notes.md. Field rules: docs/record-conventions.md.
+Markup: docs/site-notes.md. Field rules: docs/record-conventions.md.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from atnews_scraper.extract.themes.base import (
     ListingSelectors,
     MarkClasses,
     Theme,
-    image_source,
     link_categories,
     link_texts,
     text_of,
     text_or_attr,
 )
-from atnews_scraper.record import CheckAlso, Image, Link
+from atnews_scraper.record import CheckAlso, Link
 
 _ANY = frozenset({"div", "p", "span", "section", "strong", "h1", "h2", "h3", "time", "abbr", "a"})
 _CRUMB_DELIMITER = re.compile(r"\s[/»›>|]\s")
@@ -34,6 +33,7 @@ class SahifaTheme(Theme):
     landmark_ids = frozenset({"the-post", "crumbs", "check-also-box", "related_posts"})
     landmark_classes = frozenset({"post-tag", "post-navigation", "post-inner"})
     post_class = "post-inner"
+    lead_image_mark = "single-post-thumb"
     mark_classes: ClassVar[MarkClasses] = {
         "post-inner": ("", _ANY),
         "post-tag": ("", _ANY),
@@ -72,37 +72,40 @@ class SahifaTheme(Theme):
     )
 
     @classmethod
-    def accepts(cls, marks: dict[str, Tag]) -> bool:
+    def accepts(cls, landmarks: dict[str, Tag]) -> bool:
         # `.post-inner` sets Sahifa apart from Jannah, whose body is also `div.entry`.
-        return "post-inner" in marks and super().accepts(marks)
+        return "post-inner" in landmarks and super().accepts(landmarks)
 
     def title(self) -> str | None:
-        return text_of(self.post.find("h1") or self.marks.get("post-title"))
+        return text_of(self.post.find("h1") or self.landmarks.get("post-title"))
 
     def wp_author(self) -> str | None:
-        author = self.marks.get("post-meta-author")
+        author = self.landmarks.get("post-meta-author")
         link = author.find("a") if author is not None else None
-        return text_of(link) or text_of(self.marks.get("fn"))
+        return text_of(link) or text_of(self.landmarks.get("fn"))
 
     def dates(self) -> list[str | None]:
-        return [text_or_attr(self.marks.get("updated")), text_or_attr(self.marks.get("tie-date"))]
+        return [
+            text_or_attr(self.landmarks.get("updated")),
+            text_or_attr(self.landmarks.get("tie-date")),
+        ]
 
     def categories(self) -> list[Category]:
-        cats = self.marks.get("post-cats")
+        cats = self.landmarks.get("post-cats")
         return link_categories(cats.find_all("a")) if cats is not None else []
 
     def category_links(self) -> list[Category]:
-        crumbs = self.marks.get("crumbs")
+        crumbs = self.landmarks.get("crumbs")
         return link_categories(crumbs.find_all("a")) if crumbs is not None else []
 
     def tags(self) -> list[str]:
-        box = self.marks.get("post-tag")
+        box = self.landmarks.get("post-tag")
         if box is None:
             return []
         return link_texts(a for a in box.find_all("a") if "tag" in (a.get("rel") or []))
 
     def breadcrumbs(self) -> list[str]:
-        crumbs = self.marks.get("crumbs")
+        crumbs = self.landmarks.get("crumbs")
         if crumbs is None:
             return []
         names: list[str] = []
@@ -117,7 +120,7 @@ class SahifaTheme(Theme):
         return names
 
     def check_also(self) -> CheckAlso | None:
-        post = self.marks.get("check-also-post")
+        post = self.landmarks.get("check-also-post")
         if post is None:
             return None
         heading = post.find(("h2", "h3"))
@@ -135,7 +138,7 @@ class SahifaTheme(Theme):
 
     def related(self) -> list[Link]:
         links = self.related_in_body()
-        box = self.marks.get("related_posts")
+        box = self.landmarks.get("related_posts")
         for item in box.find_all(class_="related-item") if box is not None else []:
             heading = item.find("h3")
             link = heading.find("a") if heading is not None else None
@@ -149,17 +152,8 @@ class SahifaTheme(Theme):
     def next(self) -> Link | None:
         return self._neighbour("post-next")
 
-    def lead_image(self) -> Image | None:
-        thumb = self.marks.get("single-post-thumb")
-        img = thumb.find("img") if thumb is not None else None
-        src = image_source(img) if img is not None else None
-        if img is None or src is None:
-            return None
-        alt = img.get("alt")
-        return {"url": src, "alt": clean_line(alt) or None if isinstance(alt, str) else None}
-
     def _neighbour(self, class_name: str) -> Link | None:
-        box = self.marks.get(class_name)
+        box = self.landmarks.get(class_name)
         link = box.find("a") if box is not None else None
         if link is None or not isinstance(link.get("href"), str):
             return None

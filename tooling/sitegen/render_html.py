@@ -1,4 +1,4 @@
-"""HTML pages in the Sahifa 5.x markup of ../shared/site-notes.md: articles and listings."""
+"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from atnews_scraper.sitegen.links import (
+from tooling.sitegen.links import (
     BARE_HTTP,
     FACEBOOK,
     MAIN,
@@ -20,7 +20,7 @@ from atnews_scraper.sitegen.links import (
     upload,
     url,
 )
-from atnews_scraper.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
+from tooling.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
 
 SIDEBAR_RECENT = 5
 THEME = f"{MAIN}/wp-content/themes/sahifa"

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30), "+0430")
 SITE_URL = "https://www.afghanistantimes.af/"
 SITE_NAME = "Afghanistan Times"
 POSTS_PER_PAGE = 10
@@ -241,7 +240,7 @@ class SiteSpec:
 
     def with_new_articles(self, count: int, seed: int | None = None) -> SiteSpec:
         """This site plus ``count`` newer articles (published after every existing one)."""
-        from atnews_scraper.sitegen.builders import new_articles
+        from tooling.sitegen.builders import new_articles
 
         added = new_articles(self, count, self.seed + 1000 if seed is None else seed)
         return self.with_articles(self.articles + added)
@@ -263,7 +262,7 @@ class SiteSpec:
 
     def with_changed_article(self, slug: str, when: dt.datetime | None = None) -> SiteSpec:
         """This site with one article's text changed and its modified time moved forward."""
-        from atnews_scraper.sitegen.builders import changed_article
+        from tooling.sitegen.builders import changed_article
 
         if slug not in self.by_slug:
             raise KeyError(f"no article {slug!r} in this site")

@@ -1,8 +1,8 @@
 """Generate a small (or large synthetic) copy of the site in the Sahifa markup, as a snapshot."""
 
-from atnews_scraper.sitegen.builders import default_site, synthetic_site
-from atnews_scraper.sitegen.spec import (
-    KABUL,
+from atnews_scraper.timestamps import KABUL
+from tooling.sitegen.builders import default_site, synthetic_site
+from tooling.sitegen.spec import (
     ArticleSpec,
     AuthorSpec,
     CategorySpec,
@@ -10,7 +10,7 @@ from atnews_scraper.sitegen.spec import (
     SiteSpec,
     TagSpec,
 )
-from atnews_scraper.sitegen.write import write_site
+from tooling.sitegen.write import write_site
 
 __all__ = [
     "KABUL",

@@ -1,4 +1,4 @@
-"""``python -m atnews_scraper.sitegen build DIR`` / ``synthetic DIR --articles N --seed S``."""
+"""``python -m tooling.sitegen build DIR`` / ``synthetic DIR --articles N --seed S``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from atnews_scraper.errors import AtnewsError
-from atnews_scraper.sitegen.builders import default_site, synthetic_site
-from atnews_scraper.sitegen.write import write_site
+from tooling.sitegen.builders import default_site, synthetic_site
+from tooling.sitegen.write import write_site
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m atnews_scraper.sitegen",
+        prog="python -m tooling.sitegen",
         description="Write a generated copy of the site as a snapshot for `atnews replay`.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from atnews_scraper.sitegen import corpus
-from atnews_scraper.sitegen.spec import (
-    KABUL,
+from atnews_scraper.timestamps import KABUL
+from tooling.sitegen import corpus
+from tooling.sitegen.spec import (
     ArticleSpec,
     AuthorSpec,
     CategorySpec,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from atnews_scraper.sitegen.links import MAIN, iso_utc, text, url
-from atnews_scraper.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
+from tooling.sitegen.links import MAIN, iso_utc, text, url
+from tooling.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
 
 SITEMAP_MAX_URLS = 2000  # WordPress core's wp_sitemaps_get_max_urls()
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

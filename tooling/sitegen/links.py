@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from atnews_scraper.sitegen.spec import SITE_URL
+from tooling.sitegen.spec import SITE_URL
 
 MAIN = "https://www.afghanistantimes.af"
 BARE_HTTP = "http://afghanistantimes.af"

@@ -7,15 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from atnews_scraper.record import ArticleRecord
+from atnews_scraper.timestamps import KABUL, parse_iso
 
 DATE_FIELDS = ("published_at", "modified_at")
-KABUL = dt.timezone(dt.timedelta(hours=4, minutes=30), "Asia/Kabul")
-
-
-def parse_iso(value: str) -> dt.datetime:
-    """A tz-aware datetime from ISO 8601; a value without offset is taken as Kabul time."""
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=KABUL)
 
 
 def record_to_document(record: ArticleRecord) -> dict[str, Any]:
@@ -24,7 +18,7 @@ def record_to_document(record: ArticleRecord) -> dict[str, Any]:
     for name in DATE_FIELDS:
         value = document.get(name)
         if isinstance(value, str):
-            document[name] = parse_iso(value).astimezone(dt.UTC)
+            document[name] = parse_iso(value, KABUL).astimezone(dt.UTC)
     return document
 
 

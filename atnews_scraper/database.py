@@ -56,14 +56,16 @@ def resolve_uri(config: Config, say: Say | None = None, autostart: bool = True) 
     if config.mongo_uri:
         return config.mongo_uri
     server = embedded_server(config)
-    info = server.status()
-    if info is None:
+    running = server.status()
+    if running is None:
         if not autostart:
             raise StoreUnavailable("the embedded database is not running: run `atnews db start`")
-        info = server.start(say=say)
+        running = server.start(say=say)
         if say is not None:
-            say(f"started the embedded database on port {info.port} (data in {info.data_dir})")
-    return info.uri
+            say(
+                f"started the embedded database on port {running.port} (data in {running.data_dir})"
+            )
+    return running.uri
 
 
 def connect(uri: str, db_name: str, timeout_ms: int = SERVER_SELECTION_TIMEOUT_MS) -> Database:

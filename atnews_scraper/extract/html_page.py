@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from atnews_scraper.gunzip import GZIP_MAGIC, GzipCorrupt, GzipTooLarge, gunzip_capped
+from atnews_scraper.sequences import unique
 
 # Decompressed pages larger than this are refused: nothing real is that big, a zip bomb is.
 MAX_DECOMPRESSED = 64 * 1024 * 1024
@@ -193,16 +195,15 @@ def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
     meta = _META_CHARSET.search(data[:8192])
     if meta:
         found.append(meta.group(1).decode("ascii", "replace"))
-    result: list[str] = []
+    known: list[str] = []
     for label in found:
         charset = _ALIASES.get(label.lower(), label.lower())
         try:
             codecs.lookup(charset)
         except LookupError:
             continue
-        if charset not in result:
-            result.append(charset)
-    return result
+        known.append(charset)
+    return unique(known)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -243,19 +244,18 @@ def _normalizer_guess(data: bytes) -> str | None:
 
 def _maybe_gunzip(data: bytes, warnings: set[str]) -> bytes:
     """Inflate gzip bytes (a saved .gz page); a cut-off stream gives what it has, flagged."""
-    if not data.startswith(b"\x1f\x8b"):
+    if not data.startswith(GZIP_MAGIC):
         return data
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        out = inflater.decompress(data, MAX_DECOMPRESSED)
-    except zlib.error as exc:
+        inflated = gunzip_capped(data, MAX_DECOMPRESSED)
+    except GzipCorrupt as exc:
         raise ExtractionError(f"corrupt gzip input: {exc}") from None
-    if inflater.unconsumed_tail:
+    except GzipTooLarge:
         raise ExtractionError(
             f"gzip input inflates past {MAX_DECOMPRESSED // 2**20} MB: refusing it"
-        )
-    if not inflater.eof:
-        if len(out) < 64:
+        ) from None
+    if not inflated.complete:
+        if len(inflated.data) < 64:
             raise ExtractionError("corrupt gzip input: incomplete or truncated stream")
         warnings.add("gzip-truncated")
-    return out
+    return inflated.data

@@ -111,7 +111,7 @@ TAGS = (
     ("mining", "Mining"),
 )
 
-# The real article of ../shared/seed-article.txt (15 September 2022), body after the "AT News"
+# The real article of fixtures/seed-article.txt (15 September 2022), body after the "AT News"
 # paragraph and without the leading "Kabul: ".
 SCO_TITLE = "SCO Summit; Putin’s meeting with Ebrahim Raisi and Xi Jinping in Samarkand"
 SCO_PARAGRAPHS = (

@@ -14,16 +14,16 @@ from atnews_scraper.replay.snapshot import (
     SnapshotError,
     SnapshotWriter,
 )
-from atnews_scraper.sitegen.render_html import (
+from tooling.sitegen.render_html import (
     page_count,
     render_article,
     render_listing_page,
     render_not_found,
     site_listings,
 )
-from atnews_scraper.sitegen.render_legacy import render_legacy_article
-from atnews_scraper.sitegen.render_xml import render_robots, site_feeds, site_sitemaps
-from atnews_scraper.sitegen.spec import SiteSpec
+from tooling.sitegen.render_legacy import render_legacy_article
+from tooling.sitegen.render_xml import render_robots, site_feeds, site_sitemaps
+from tooling.sitegen.spec import SiteSpec
 
 
 def write_site(spec: SiteSpec, out_dir: str | Path, compress: bool = False) -> Path:

@@ -8,8 +8,8 @@ paper changes its theme: no ``#the-post``, ``.post-inner``, ``.entry``, ``#crumb
 
 from __future__ import annotations
 
-from atnews_scraper.sitegen.links import display_date, iso, text, url
-from atnews_scraper.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
+from tooling.sitegen.links import display_date, iso, text, url
+from tooling.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
 
 
 def _links(paths_and_names: list[tuple[str, str]], rel: str) -> str:
