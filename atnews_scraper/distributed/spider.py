@@ -58,6 +58,9 @@ class DistributedAtnewsSpider(AtnewsSpider):
     run: Run
     worker: str
     shared_scheduled: SharedScheduled
+    # AtnewsSpider's own (mypy cannot follow the package-dir mapping of atnews_scraper.spiders)
+    unreachable: str | None
+    sitemap_read: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DistributedAtnewsSpider:
