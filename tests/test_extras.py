@@ -15,7 +15,7 @@ from ingest_support import stored_urls
 from atnews_scraper.config import Config
 from atnews_scraper.replay import ReplayServer
 
-ANALYSIS = ("pandas", "pyarrow", "matplotlib", "datasette", "uvicorn", "Jinja2", "MarkupSafe")
+ANALYSIS = ("pandas", "pyarrow", "matplotlib", "datasette", "uvicorn", "MarkupSafe")
 
 
 def without_extras(*args: str) -> subprocess.CompletedProcess[str]:

@@ -116,6 +116,7 @@ if ARGV[4] ~= '' then
   redis.call('HDEL', KEYS[3], ARGV[4])
   redis.call('HDEL', KEYS[4], ARGV[4])
 end
+if ARGV[5] ~= '' then redis.call('SADD', KEYS[5], ARGV[5]) end
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 return 1
@@ -252,10 +253,25 @@ class Run:
             return None
         return _text(found[0]), bytes(found[1])
 
-    def push(self, data: bytes, score: float, fingerprint: str | None, lease: str | None) -> bool:
-        """Queue an encoded request unless its fingerprint was seen; release ``lease``."""
-        keys = [self.queue_key, self.dupefilter_key, self.key("leases"), self.key("owners")]
-        args: list[Any] = [fingerprint or "", score, data, lease or ""]
+    def push(
+        self,
+        data: bytes,
+        score: float,
+        fingerprint: str | None,
+        lease: str | None,
+        article: str | None = None,
+    ) -> bool:
+        """Queue an encoded request unless its fingerprint was seen; release ``lease``; mark
+        ``article`` (its canonical URL) requested in the same step, so that no worker can see
+        an article as requested whose request a killed worker never queued."""
+        keys = [
+            self.queue_key,
+            self.dupefilter_key,
+            self.key("leases"),
+            self.key("owners"),
+            self.key("scheduled"),
+        ]
+        args: list[Any] = [fingerprint or "", score, data, lease or "", article or ""]
         return bool(self._push(keys=keys, args=args))
 
     def ack(self, *lease_ids: str) -> None:

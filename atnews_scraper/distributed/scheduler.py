@@ -144,8 +144,10 @@ class LeasedScheduler(Scheduler):
         lease = request.meta.pop(LEASE, None)  # its successor takes its place (or is a duplicate)
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
+            context = request.meta.get("atnews") or {}
+            article = context.get("url") if context.get("kind") == "article" else None
             queued = self.run.push(
-                self.queue.encode(request), -request.priority, fingerprint, lease
+                self.queue.encode(request), -request.priority, fingerprint, lease, article
             )
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)

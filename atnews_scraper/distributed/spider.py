@@ -44,8 +44,9 @@ class SharedScheduled(set[str]):
         return found
 
     def add(self, url: str) -> None:
+        # Shared only when its request is queued (the scheduler's push marks it in the same
+        # Redis step): a worker killed in between must not leave it "requested" for all.
         super().add(url)
-        self.spider.shared(self.spider.run.mark_scheduled, url)
 
     def update(self, *others: Iterable[str]) -> None:
         urls = [url for other in others for url in other]
