@@ -57,6 +57,22 @@ def test_a_dead_workers_lease_goes_back_to_the_queue_exactly_once(redis_url: str
     assert run.is_drained()
 
 
+def test_a_phase_claimed_by_a_worker_that_died_before_queueing_it_is_claimed_again(
+    redis_url: str,
+) -> None:
+    """A worker killed between claiming the seed phase and queueing robots.txt must not leave
+    the run unseeded: once its heartbeat is gone, another worker claims the phase."""
+    client = redis.Redis.from_url(redis_url)
+    run = Run(client, "db", "r1")
+    run.beat("alive")
+    assert run.claim_phase("seed", "dead") == 1  # "dead" never beat: killed right after this
+    assert run.claim_phase("seed", "alive") == 0  # busy: the run waits for the claimer
+    run.requeue_dead()
+    assert run.claim_phase("seed", "alive") == 1
+    run.phase_queued("seed")
+    assert run.claim_phase("seed", "dead") == -1  # done once: nobody claims it again
+
+
 def test_a_request_is_queued_with_its_fingerprint_in_one_step_releasing_its_lease(
     redis_url: str,
 ) -> None:

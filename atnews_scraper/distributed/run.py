@@ -73,6 +73,7 @@ if ARGV[1] == '' then
   for i = 1, #busy, 2 do
     if redis.call('EXISTS', ARGV[2] .. busy[i + 1]) == 0 then
       redis.call('HDEL', KEYS[4], busy[i])
+      redis.call('DEL', ARGV[3] .. busy[i])  -- unqueued: the phase is claimed again
     end
   end
 end
@@ -285,12 +286,15 @@ class Run:
         return [self.queue_key, self.key("leases"), self.key("owners"), self.key("busy")]
 
     def requeue_dead(self) -> int:
-        """Leases of workers that stopped beating, back in the queue (each exactly once)."""
-        return int(self._requeue(keys=self._requeue_keys(), args=["", self.alive_prefix()]))
+        """Leases of workers that stopped beating, back in the queue (each exactly once), and the
+        discovery phases they claimed but never queued, free to be claimed again."""
+        args = ["", self.alive_prefix(), self.key("phase:")]
+        return int(self._requeue(keys=self._requeue_keys(), args=args))
 
     def requeue_own(self, worker: str) -> int:
         """This worker's leases back in the queue (it stops before finishing them)."""
-        return int(self._requeue(keys=self._requeue_keys(), args=[worker, self.alive_prefix()]))
+        args = [worker, self.alive_prefix(), self.key("phase:")]
+        return int(self._requeue(keys=self._requeue_keys(), args=args))
 
     def release_own(self, worker: str) -> int:
         return int(self._release(keys=[self.key("leases"), self.key("owners")], args=[worker]))
