@@ -39,6 +39,7 @@ from twisted.python.failure import Failure
 from atnews_scraper.config import load_config
 from atnews_scraper.crawl.backlog import RequestBacklog
 from atnews_scraper.crawl.canonical import checked_record_url
+from atnews_scraper.crawl.category_names import category_names_in
 from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.failures import GONE_STATUSES, UNREACHABLE_KINDS, describe, error_kind
 from atnews_scraper.crawl.feeds import parse_feed
@@ -517,6 +518,8 @@ class AtnewsSpider(scrapy.Spider):
             return
         page = parse_listing(response.text, response.url)
         self.count("listings/read")
+        # names for the categories an article shows only in its classes
+        self.extractor.category_names.update(category_names_in(response.text))
         for href in page.category_links:
             url = self.canonical(href)
             if self.rules.is_own(url) and CATEGORY_PATH.match(_path(url)):

@@ -12,6 +12,7 @@ from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
+from atnews_scraper.fixture_pages import saved_pages
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
 from tooling.samples import FETCHED_AT, make_page
@@ -103,3 +104,37 @@ def test_a_page_rejected_before_becomes_an_article_after_an_extractor_fix(
         "MSF opens field clinic for flood victims in Baghlan",
         1,
     )
+
+
+def test_reparse_names_a_class_only_category_from_another_stored_page(
+    config: Config, database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (saved,) = saved_pages(names=["class-only-categories-pul-e-khumri"])
+    record = json.loads(saved.expected_path.read_text())
+    assert record["categories"] == ["Nation", "Provinces", "baghlan"]  # stored with the slug
+    crumbs = (
+        '<html><body><div id="crumbs"><a href="https://www.afghanistantimes.af/">Home</a>'
+        '<a href="https://www.afghanistantimes.af/category/provinces/baghlan/">Baghlan</a>'
+        "</div><article><p>Other story.</p></article></body></html>"
+    )
+    other = {
+        **record,
+        "url": "https://www.afghanistantimes.af/other-story/",
+        "post_id": 9,
+        "body": "Other story.",
+        "content_hash": "f" * 64,
+    }
+    store = ArticleStore(database)
+    store.open()
+    entries = [
+        IngestEntry.from_page(make_page(record, html=saved.html()), record, record["url"]),
+        IngestEntry.from_page(make_page(other, html=crumbs.encode()), other, other["url"]),
+    ]
+    assert store.write(entries) == ["new", "new"]
+
+    assert run_reparse(config, "--url", record["url"]) == 0
+    assert capsys.readouterr().out == f"{record['url']}\tcategories, extraction\n"
+    article = database.articles.find_one({"url": record["url"]})
+    assert article is not None
+    assert article["categories"] == ["Nation", "Provinces", "Baghlan"]
+    assert "category-slug" not in article["extraction"]["warnings"]

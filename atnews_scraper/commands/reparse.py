@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from pymongo.database import Database
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import checked_record_url
+from atnews_scraper.crawl.category_names import StoredCategoryNames
 from atnews_scraper.database import ARTICLES, open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extract import ExtractionError, extract_article
@@ -98,10 +100,11 @@ def reparse(
     store.open()
     rules = UrlRules(config.hosts, config.site_url)
     report = ReparseReport()
+    category_names = StoredCategoryNames(database)
     pending: list[IngestEntry] = []
     for page in find_pages(database, url=url, since=since):
         report.pages += 1
-        entry = reextract(database, page, rules, report)
+        entry = reextract(database, page, rules, report, category_names)
         if entry is None:
             continue
         stored = stored_article(database, store, entry.url)
@@ -122,9 +125,14 @@ def reparse(
 
 
 def reextract(
-    database: Database, page: dict[str, Any], rules: UrlRules, report: ReparseReport
+    database: Database,
+    page: dict[str, Any],
+    rules: UrlRules,
+    report: ReparseReport,
+    category_names: Mapping[str, str] | None = None,
 ) -> IngestEntry | None:
-    """The entry for a stored page's fresh record, or None (noted in the report) if unusable."""
+    """The entry for a stored page's fresh record, or None (noted in the report) if unusable;
+    `category_names` names the categories the page shows only by slug."""
     encoding = page.get("encoding")
     try:
         record = extract_article(
@@ -132,6 +140,7 @@ def reextract(
             page["url"],
             rules=rules,
             content_type=f"text/html; charset={encoding}" if encoding else None,
+            category_names=category_names,
         )
     except ExtractionError as exc:
         report.failed.append(f"{page['url']}: {exc}")

@@ -138,6 +138,8 @@ class CrawlExtractor:
         self.warmup = warmup
         self.extracted = 0
         self.queued = 0
+        # slug -> name learned by the spider; in-process only: the worker is sent none
+        self.category_names: dict[str, str] = {}
         self._pool: list[ExtractionWorker] = []
         self._starting: asyncio.Future[list[None]] | None = None
 
@@ -186,7 +188,13 @@ class CrawlExtractor:
                     return await worker.extract(html, url, content_type)
                 except (WorkerFailed, OSError) as exc:
                     worker.fail(str(exc))
-        return extract_article(html, url, rules=self.rules, content_type=content_type)
+        return extract_article(
+            html,
+            url,
+            rules=self.rules,
+            content_type=content_type,
+            category_names=self.category_names,
+        )
 
     def close(self) -> None:
         for worker in self._pool:
