@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -244,6 +246,7 @@ def test_a_worker_killed_mid_run_loses_nothing(
         doomed = start_worker(config, server.url, redis_url)
         survivor = start_worker(config, server.url, redis_url)
         _wait_for_articles(server, 20)
+        _wait_for_a_lease_of(doomed, redis_url, database.name)
         doomed.send_signal(signal.SIGKILL)
         out, err = survivor.communicate(timeout=180)
         doomed.wait()
@@ -276,6 +279,20 @@ def test_a_sigtermed_worker_drains_and_the_others_finish_the_run(
     summary = json.loads(out)
     assert summary["status"] == "ok"
     assert (summary["workers"], summary["leases_requeued"]) == (2, 0)  # it left nothing leased
+
+
+def _wait_for_a_lease_of(worker: subprocess.Popen[str], redis_url: str, db_name: str) -> None:
+    """Until the worker holds a lease (a request taken and not done), so that killing it
+    leaves something in flight for the others to take over."""
+    client: Any = redis.Redis.from_url(redis_url)  # typed sync-or-async by redis-py
+    suffix = f"-{worker.pid} ".encode()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for key in client.scan_iter(match=f"atnews:{db_name}:*:owners"):
+            if any(suffix in owner for owner in client.hvals(key)):
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"worker {worker.pid} held no lease within 30 s")
 
 
 def _wait_for_articles(server: ReplayServer, count: int) -> None:
