@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -232,17 +233,40 @@ def bson_default(value: Any) -> Any:
         return str(value)
 
 
+def json_safe(value: Any) -> Any:
+    """A record's values as strict JSON (SQLite's json functions refuse NaN): a non-finite
+    double as Extended JSON, and a stored key beginning with "$" escaped with one more "$", so
+    that only Extended JSON wrappers have keys with a single leading "$"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        text = "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+        return {"$numberDouble": text}
+    if isinstance(value, Mapping):
+        return {(f"${k}" if k.startswith("$") else k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def stored_value(wrapper: dict[str, Any]) -> Any:
+    """One JSON object of ``document_json`` back as what MongoDB held."""
+    if any(key.startswith("$$") for key in wrapper):
+        return {(key[1:] if key.startswith("$") else key): v for key, v in wrapper.items()}
+    return json_util.object_hook(wrapper)
+
+
 def record_from_json(text: str) -> dict[str, Any]:
     """A ``document_json`` text back as a record: Extended JSON values as their BSON types."""
-    record: dict[str, Any] = json.loads(text, object_hook=json_util.object_hook)
+    record: dict[str, Any] = json.loads(text, object_hook=stored_value)
     return record
 
 
 def document_json(document: Mapping[str, Any]) -> str:
     """The stored document (without ``_id``) as JSON: dates as ISO 8601 in Kabul time (UTC at
     the calendar's last hours), other BSON values as Extended JSON (``record_from_json``)."""
-    record = document_to_record(document)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=bson_default)
+    record = json_safe(document_to_record(document))
+    return json.dumps(
+        record, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=bson_default
+    )
 
 
 def document_from_json(text: str) -> dict[str, Any]:
