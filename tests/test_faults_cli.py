@@ -46,6 +46,13 @@ def store(database: Database, *documents: dict[str, Any]) -> list[str]:
     return cli_args(database)
 
 
+@pytest.fixture(params=[[], ["--from-mongo"]], ids=["index", "mongo"])
+def backend(request: pytest.FixtureRequest) -> list[str]:
+    """Where the command reads: the analysis index (the default) or MongoDB itself."""
+    option: list[str] = request.param
+    return option
+
+
 def article(slug: str, post_id: int, **fields: Any) -> dict[str, Any]:
     return {"url": f"{SITE}{slug}/", "post_id": post_id, "title": slug, **fields}
 
@@ -64,8 +71,10 @@ EDGES = (
 )
 
 
-def test_calendar_ends_export_as_jsonl_and_csv(database: Database, tmp_path: Path) -> None:
-    options = store(database, *EDGES)
+def test_calendar_ends_export_as_jsonl_and_csv(
+    database: Database, backend: list[str], tmp_path: Path
+) -> None:
+    options = [*store(database, *EDGES), *backend]
     fields = ["--fields", "post_id,published_at,modified_at,word_count"]
     jsonl, table = tmp_path / "edges.jsonl", tmp_path / "edges.csv"
     assert main(["export", str(jsonl), "--format", "jsonl", *fields, *options]) == 0
@@ -83,8 +92,10 @@ def test_calendar_ends_export_as_jsonl_and_csv(database: Database, tmp_path: Pat
     )
 
 
-def test_calendar_ends_export_as_parquet(database: Database, tmp_path: Path) -> None:
-    options = store(database, *EDGES)
+def test_calendar_ends_export_as_parquet(
+    database: Database, backend: list[str], tmp_path: Path
+) -> None:
+    options = [*store(database, *EDGES), *backend]
     out = tmp_path / "edges.parquet"
     assert main(["export", str(out), "--format", "parquet", *options]) == 0
     rows = pq.read_table(out, columns=["post_id", "published_at", "word_count"]).to_pylist()
@@ -95,9 +106,9 @@ def test_calendar_ends_export_as_parquet(database: Database, tmp_path: Path) -> 
 
 
 def test_calendar_ends_in_show_and_query(
-    database: Database, capsys: pytest.CaptureFixture[str]
+    database: Database, backend: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = store(database, *EDGES)
+    options = [*store(database, *EDGES), *backend]
     assert main(["show", str(INT64_MAX), *options]) == 0
     assert "published:  9999-12-31T23:59:59.999000+00:00\n" in capsys.readouterr().out
     query = ["query", "{}", "--fields", "post_id,published_at", "--format", "csv"]
@@ -110,10 +121,10 @@ def test_calendar_ends_in_show_and_query(
 
 
 def test_any_stored_bson_value_exports_as_jsonl_and_csv(
-    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    database: Database, backend: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     odd = {"url": f"{SITE}odd/", "post_id": 3, "title": Timestamp(1, 2), "body": b"\x00\xff"}
-    options = store(database, {**odd, "extraction": {"ref": ObjectId("0" * 24)}})
+    options = [*store(database, {**odd, "extraction": {"ref": ObjectId("0" * 24)}}), *backend]
     assert (
         main(["export", "-", "--format", "jsonl", "--fields", "title,body,extraction", *options])
         == 0
@@ -132,9 +143,9 @@ def test_any_stored_bson_value_exports_as_jsonl_and_csv(
 
 
 def test_date_filters_at_the_calendars_ends_match_everything(
-    database: Database, capsys: pytest.CaptureFixture[str]
+    database: Database, backend: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = store(database, *EDGES)
+    options = [*store(database, *EDGES), *backend]
     span = '{"published_at": {"$gte": "0001-01-01", "$lte": "9999-12-31T23:59:59.999Z"}}'
     assert main(["query", span, "--fields", "post_id", "--format", "jsonl", *options]) == 0
     assert capsys.readouterr().out == f'{{"post_id":{INT64_MAX}}}\n{{"post_id":1}}\n'
@@ -143,10 +154,24 @@ def test_date_filters_at_the_calendars_ends_match_everything(
     assert capsys.readouterr().out == f'{{"post_id":1}}\n{{"post_id":{INT64_MAX}}}\n'
 
 
-def test_stats_at_the_calendars_ends_lists_the_buckets_without_filling_millennia(
-    database: Database, capsys: pytest.CaptureFixture[str]
+def test_dates_before_year_1000_filter_and_sort_as_dates(
+    database: Database, backend: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = store(database, *EDGES)
+    early = article("year-500", 5, published_at=dt.datetime(500, 6, 1, tzinfo=dt.UTC))
+    recent = article("year-2022", 6, published_at=dt.datetime(2022, 6, 1, tzinfo=dt.UTC))
+    options = [*store(database, early, recent), *backend]
+    before = '{"published_at": {"$lt": "2000-01-01"}}'
+    assert main(["query", before, "--fields", "post_id", "--format", "jsonl", *options]) == 0
+    assert capsys.readouterr().out == '{"post_id":5}\n'
+    argv = ["export", "-", "--format", "jsonl", "--fields", "post_id", "--sort", "published_at"]
+    assert main([*argv, *options]) == 0
+    assert capsys.readouterr().out == '{"post_id":5}\n{"post_id":6}\n'
+
+
+def test_stats_at_the_calendars_ends_lists_the_buckets_without_filling_millennia(
+    database: Database, backend: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = [*store(database, *EDGES), *backend]
     assert (
         main(["stats", "--by", "day", "--since", "0001-01-01", "--format", "json", *options]) == 0
     )
@@ -155,9 +180,9 @@ def test_stats_at_the_calendars_ends_lists_the_buckets_without_filling_millennia
 
 
 def test_stats_chart_of_the_calendars_ends_is_one_line(
-    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    database: Database, backend: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = store(database, *EDGES)
+    options = [*store(database, *EDGES), *backend]
     chart = tmp_path / "chart.png"
     assert main(["stats", "--by", "month", "--format", "json", "--plot", str(chart), *options]) == 2
     assert capsys.readouterr().err == (
@@ -448,9 +473,13 @@ def test_replay_refuses_a_symlink_out_of_the_snapshot_and_an_outside_404(tmp_pat
     ],
 )
 def test_show_bad_keys(
-    database: Database, key: str, message: str, capsys: pytest.CaptureFixture[str]
+    database: Database,
+    backend: list[str],
+    key: str,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    options = store(database, ONE)
+    options = [*store(database, ONE), *backend]
     assert main(["show", key, *options]) == 2
     assert capsys.readouterr().err == f"atnews show: error: {message}\n"
 

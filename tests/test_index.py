@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sqlite3
 from pathlib import Path
 
 import pytest
 from analysis_data import cli_args, load_analysis_records
+from bson import Binary, Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
 from atnews_scraper.index import changelog
 from atnews_scraper.index import sync as index_sync_module
+from atnews_scraper.index.schema import document_from_json, document_json
 from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.record import ArticleRecord
@@ -410,3 +413,32 @@ def test_where_counting_is_slow_commands_count_hourly_and_index_sync_always(
         "index rebuilt (MongoDB holds 2 articles, the index 1: written without atnews's store)"
     )
     assert titles(database, capsys) == ["Outside", "Story 1"]
+
+
+def test_a_stored_document_round_trips_through_the_index_with_every_bson_value() -> None:
+    stored = {
+        "oid": ObjectId("0" * 24),
+        "bytes": b"\x00\xff",
+        "binary": Binary(b"xy", 5),
+        "timestamp": Timestamp(1, 2),
+        "decimal": Decimal128("1.5"),
+        "int64": Int64(2**63 - 1),
+        "regex": Regex("^a", "i"),
+        "keys": [MinKey(), MaxKey()],
+        "dollars": {"$oid": "not an id", "$$y": [{"$date": 1}]},
+        "doubles": [1.5, float("inf"), -float("inf")],
+        "published_at": dt.datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=dt.UTC),
+        "modified_at": dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+    }
+    text = document_json({**stored, "nan": float("nan")})
+    # strict JSON: SQLite's json functions (query filters on fields without a column) read it
+    assert sqlite3.connect(":memory:").execute("SELECT json_valid(?)", (text,)).fetchone() == (1,)
+    document = document_from_json(text)
+    assert math.isnan(document.pop("nan"))
+    assert document == stored
+    assert [type(document[name]) for name in ("oid", "bytes", "binary", "regex")] == [
+        ObjectId,
+        bytes,
+        Binary,
+        Regex,
+    ]

@@ -24,19 +24,26 @@ LIST_SEPARATOR = " | "
 KEY_HINT = "give the article's URL or its post ID"
 
 
-def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any] | None:
-    """The stored article for a post ID, a shortlink or any URL it is known by, else None."""
+def article_key(key: str, rules: UrlRules) -> tuple[int | None, list[str]]:
+    """(the post ID, else None; the URLs to look up, else []) for what `show` was given.
+
+    Raises ConfigError for a malformed URL or a post ID beyond 64 bits (every backend)."""
     key = key.strip()
     try:
         post_id = int(key) if key.isdecimal() else shortlink_post_id(key)
-        canonical = None if post_id is not None else rules.canonical(key)
+        urls = [] if post_id is not None else unique([rules.canonical(key), key])
     except ValueError as exc:  # urllib's reason, e.g. "Invalid IPv6 URL"
         raise ConfigError(f"{key!r} is not a valid URL ({exc}); {KEY_HINT}") from None
+    if post_id is not None and post_id > INT64_MAX:
+        raise ConfigError(f"post ID {post_id} is too large (at most {INT64_MAX}); {KEY_HINT}")
+    return post_id, urls
+
+
+def find_article(database: Database, key: str, rules: UrlRules) -> dict[str, Any] | None:
+    """The stored article for a post ID, a shortlink or any URL it is known by, else None."""
+    post_id, urls = article_key(key, rules)
     if post_id is not None:
-        if post_id > INT64_MAX:
-            raise ConfigError(f"post ID {post_id} is too large (at most {INT64_MAX}); {KEY_HINT}")
         return database[ARTICLES].find_one({"post_id": post_id})
-    urls = unique([canonical, key])
     return database[ARTICLES].find_one(
         {"$or": [{"url": {"$in": urls}}, {"url_aliases": {"$in": urls}}]}
     )

@@ -91,6 +91,12 @@ def time_buckets(dates: Iterable[Any], by: str) -> list[Bucket]:
             undated += 1
         else:
             counts[bucket_start(moment, by)] += 1
+    return filled_buckets(counts, undated, by)
+
+
+def filled_buckets(counts: Mapping[dt.date, int], undated: int, by: str) -> list[Bucket]:
+    """Buckets from first to last start, gaps filled with 0 unless that would list more than
+    MAX_FILLED_BUCKETS, then "(no date)" when ``undated``."""
     buckets: list[Bucket] = []
     if counts:
         start, last = min(counts), max(counts)
@@ -100,7 +106,7 @@ def time_buckets(dates: Iterable[Any], by: str) -> list[Bucket]:
             days = [start]
             while days[-1] < last:  # no next bucket is asked for after the last (9999-12)
                 days.append(next_start(days[-1], by))
-        buckets = [Bucket(bucket_label(day, by), counts[day], day) for day in days]
+        buckets = [Bucket(bucket_label(day, by), counts.get(day, 0), day) for day in days]
     if undated:
         buckets.append(Bucket(NO_DATE, undated))
     return buckets

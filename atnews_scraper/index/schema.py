@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ from atnews_scraper.analysis.fields import DATE_FIELDS, TOP_LEVEL_FIELDS
 from atnews_scraper.stored_document import document_to_record
 from atnews_scraper.timestamps import KABUL, parse_iso
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FIELD_NAMES = TOP_LEVEL_FIELDS
 
 # Scalar fields kept as columns (filters and sorts on them use SQLite indexes).
@@ -140,7 +141,18 @@ def utc_text(value: Any) -> str | None:
     if not isinstance(value, dt.datetime):
         return None
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: strftime writes year 500 as "500", which sorts after "2022".
+    return f"{aware.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec='microseconds')}Z"
+
+
+def kabul_time(moment: dt.datetime) -> dt.datetime:
+    """The moment in Kabul time (naive means UTC); in UTC for the calendar's last hours, whose
+    Kabul time is past year 9999 (as document_to_record and the stats buckets do)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    try:
+        return aware.astimezone(KABUL)
+    except OverflowError:
+        return aware.astimezone(dt.UTC)
 
 
 def list_values(value: Any) -> list[str]:
@@ -168,12 +180,11 @@ def article_row(document: Mapping[str, Any]) -> dict[str, Any]:
         row[name] = utc_text(document.get(name))
     published = document.get("published_at")
     if isinstance(published, dt.datetime):
-        local = (published if published.tzinfo else published.replace(tzinfo=dt.UTC)).astimezone(
-            KABUL
-        )
-        row["published"] = local.strftime("%Y-%m-%d %H:%M")
-        row["year_month"] = local.strftime("%Y-%m")
-        row["published_day"] = local.strftime("%Y-%m-%d")
+        local = kabul_time(published)
+        day = local.date().isoformat()  # strftime writes year 1 as "1", not "0001"
+        row["published"] = f"{day} {local:%H:%M}"
+        row["year_month"] = day[:7]
+        row["published_day"] = day
     else:
         row["published"] = row["year_month"] = row["published_day"] = None
     for name in ("categories", "tags", "authors"):  # JSON arrays, for Datasette's array facets
@@ -215,15 +226,53 @@ INSERT_ARTICLE = (
 )
 
 
+def bson_default(value: Any) -> Any:
+    """Any other BSON value (ObjectId, Binary, Timestamp, ...) as MongoDB Extended JSON."""
+    try:
+        return json_util.default(value)
+    except TypeError:
+        return str(value)
+
+
+def json_safe(value: Any) -> Any:
+    """A record's values as strict JSON (SQLite's json functions refuse NaN): a non-finite
+    double as Extended JSON, and a stored key beginning with "$" escaped with one more "$", so
+    that only Extended JSON wrappers have keys with a single leading "$"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        text = "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+        return {"$numberDouble": text}
+    if isinstance(value, Mapping):
+        return {(f"${k}" if k.startswith("$") else k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def stored_value(wrapper: dict[str, Any]) -> Any:
+    """One JSON object of ``document_json`` back as what MongoDB held."""
+    if any(key.startswith("$$") for key in wrapper):
+        return {(key[1:] if key.startswith("$") else key): v for key, v in wrapper.items()}
+    return json_util.object_hook(wrapper)
+
+
+def record_from_json(text: str) -> dict[str, Any]:
+    """A ``document_json`` text back as a record: Extended JSON values as their BSON types."""
+    record: dict[str, Any] = json.loads(text, object_hook=stored_value)
+    return record
+
+
 def document_json(document: Mapping[str, Any]) -> str:
-    """The stored document (without ``_id``) as JSON: dates as ISO 8601 in Kabul time."""
-    record = document_to_record(document)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+    """The stored document (without ``_id``) as JSON: dates as ISO 8601 in Kabul time (UTC at
+    the calendar's last hours), other BSON values as Extended JSON (``record_from_json``)."""
+    record = json_safe(document_to_record(document))
+    return json.dumps(
+        record, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=bson_default
+    )
 
 
 def document_from_json(text: str) -> dict[str, Any]:
     """What MongoDB returned for the article (``_id`` aside): the date fields as datetimes."""
-    document: dict[str, Any] = json.loads(text)
+    document = record_from_json(text)
     for name in DATE_FIELDS:
         value = document.get(name)
         if isinstance(value, str):

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
-from atnews_scraper.index.schema import document_from_json
-from atnews_scraper.urls import UrlRules, shortlink_post_id
+from atnews_scraper.analysis.show import article_key
+from atnews_scraper.index.schema import document_from_json, record_from_json
+from atnews_scraper.urls import UrlRules
 
 
 def find_article(
     connection: sqlite3.Connection, key: str, rules: UrlRules
 ) -> tuple[str, dict[str, Any]] | None:
     """(the article's MongoDB key, its stored document) for a post ID or URL, else None."""
-    key = key.strip()
-    post_id = int(key) if key.isdigit() else shortlink_post_id(key)
+    post_id, urls = article_key(key, rules)
     if post_id is not None:
         sql = (
             "SELECT a.mongo_id, t.document FROM articles a JOIN article_texts t ON t.id = a.id "
@@ -23,7 +22,6 @@ def find_article(
         )
         row = connection.execute(sql, (post_id,)).fetchone()
     else:
-        urls = list(dict.fromkeys([rules.canonical(key), key]))
         marks = ", ".join("?" * len(urls))
         sql = (
             "SELECT a.mongo_id, t.document FROM articles a JOIN article_texts t ON t.id = a.id "
@@ -41,4 +39,4 @@ def find_revisions(connection: sqlite3.Connection, mongo_id: str) -> list[dict[s
         "SELECT document FROM article_revisions WHERE article_mongo_id = ? ORDER BY revision",
         (mongo_id,),
     )
-    return [json.loads(text) for (text,) in rows]
+    return [record_from_json(text) for (text,) in rows]

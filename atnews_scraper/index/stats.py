@@ -10,13 +10,11 @@ from typing import Any
 
 from atnews_scraper.analysis.stats import (
     EMPTY_FILTERS,
-    NO_DATE,
     NONE,
     TIME_GROUPINGS,
     Bucket,
     Coverage,
-    bucket_label,
-    next_start,
+    filled_buckets,
 )
 from atnews_scraper.index.query_sql import to_condition
 
@@ -72,15 +70,7 @@ def time_buckets(
             undated += count
         else:
             counts[day_start(dt.date.fromisoformat(day), by)] += count
-    buckets: list[Bucket] = []
-    if counts:
-        start, last = min(counts), max(counts)
-        while start <= last:
-            buckets.append(Bucket(bucket_label(start, by), counts[start], start))
-            start = next_start(start, by)
-    if undated:
-        buckets.append(Bucket(NO_DATE, undated))
-    return buckets
+    return filled_buckets(counts, undated, by)
 
 
 def coverage(connection: sqlite3.Connection, query: Mapping[str, Any]) -> list[Coverage]:
