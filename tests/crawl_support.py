@@ -23,6 +23,19 @@ SITE = REPO / "fixtures" / "site"
 RULES = UrlRules()
 
 
+def store_args(config: Config) -> list[str]:
+    """The options that point a command at the test's database and var dir."""
+    assert config.mongo_uri is not None
+    return [
+        "--mongo-uri",
+        config.mongo_uri,
+        "--db",
+        config.db_name,
+        "--var-dir",
+        str(config.var_dir),
+    ]
+
+
 @dataclass
 class CrawlResult:
     code: int
@@ -39,18 +52,12 @@ def run_crawl(
     config: Config, site_url: str, *args: str, timeout: float = 120, polite: bool = False
 ) -> CrawlResult:
     """`atnews crawl --json [--no-polite]` into the test's database; its exit code and output."""
-    assert config.mongo_uri is not None
     command = [
         sys.executable,
         "-m",
         "atnews_scraper.cli",
         "crawl",
-        "--mongo-uri",
-        config.mongo_uri,
-        "--db",
-        config.db_name,
-        "--var-dir",
-        str(config.var_dir),
+        *store_args(config),
         "--site-url",
         site_url,
         *([] if polite else ["--no-polite"]),

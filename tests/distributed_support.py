@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawl_support import REPO, CrawlResult
+from crawl_support import REPO, CrawlResult, store_args
 
 from atnews_scraper.config import Config
 from atnews_scraper.distributed.redis_server import PrivateRedis
@@ -28,18 +28,6 @@ def private_redis(base: Path) -> Iterator[str]:
         yield url
     finally:
         server.stop()
-
-
-def store_args(config: Config) -> list[str]:
-    assert config.mongo_uri is not None
-    return [
-        "--mongo-uri",
-        config.mongo_uri,
-        "--db",
-        config.db_name,
-        "--var-dir",
-        str(config.var_dir),
-    ]
 
 
 def crawl_workers(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import redis
-from crawl_support import SITE, article_paths, fetched
+from crawl_support import SITE, article_paths, fetched, store_args
 from distributed_support import crawl_workers, needs_redis, private_redis, start_worker
 from pymongo.database import Database
 
@@ -129,7 +129,14 @@ def test_a_worker_of_another_protocol_is_refused_with_exit_2(
     client.set(f"{namespace(config.db_name)}:run", "old-run")
     client.set(f"{namespace(config.db_name)}:old-run:version", str(PROTOCOL - 1))
     code = main(
-        ["worker", *_store(config), "--redis-url", redis_url, "--site-url", "http://127.0.0.1:9/"]
+        [
+            "worker",
+            *store_args(config),
+            "--redis-url",
+            redis_url,
+            "--site-url",
+            "http://127.0.0.1:9/",
+        ]
     )
     assert code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
@@ -143,7 +150,7 @@ def test_unreachable_redis_is_one_line_and_exit_3(
     config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"unix://{tmp_path / 'nothing.sock'}"
-    code = main(["worker", *_store(config), "--redis-url", url])
+    code = main(["worker", *store_args(config), "--redis-url", url])
     assert code == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -302,18 +309,6 @@ def _wait_for_articles(server: ReplayServer, count: int) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"fewer than {count} article pages fetched in 60 s")
-
-
-def _store(config: Config) -> list[str]:
-    assert config.mongo_uri is not None
-    return [
-        "--mongo-uri",
-        config.mongo_uri,
-        "--db",
-        config.db_name,
-        "--var-dir",
-        str(config.var_dir),
-    ]
 
 
 @pytest.mark.slow

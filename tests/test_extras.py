@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from crawl_support import REPO, SITE
+from crawl_support import REPO, SITE, store_args
 from ingest_support import stored_urls
 
 from atnews_scraper.config import Config
@@ -34,13 +34,6 @@ def test_the_extras_are_declared_and_pinned() -> None:
     constraints = (REPO / "constraints.txt").read_text().splitlines()
     for name, version in analysis.items():
         assert f"{name}=={version}" in constraints
-
-
-def store_args(config: Config) -> list[str]:
-    return [
-        "--mongo-uri", str(config.mongo_uri), "--db", config.db_name,
-        "--var-dir", str(config.var_dir),
-    ]  # fmt: skip
 
 
 @pytest.mark.slow
