@@ -251,9 +251,9 @@ def test_a_worker_killed_mid_run_loses_nothing(
     paths = article_paths(snapshot)
     with ReplayServer(snapshot, faults=["slow=0.05@*"]) as server:
         doomed = start_worker(config, server.url, redis_url)
+        _freeze_holding_a_lease(doomed, redis_url, database.name)
         survivor = start_worker(config, server.url, redis_url)
         _wait_for_articles(server, 20)
-        _wait_for_a_lease_of(doomed, redis_url, database.name)
         doomed.send_signal(signal.SIGKILL)
         out, err = survivor.communicate(timeout=180)
         doomed.wait()
@@ -288,18 +288,29 @@ def test_a_sigtermed_worker_drains_and_the_others_finish_the_run(
     assert (summary["workers"], summary["leases_requeued"]) == (2, 0)  # it left nothing leased
 
 
-def _wait_for_a_lease_of(worker: subprocess.Popen[str], redis_url: str, db_name: str) -> None:
-    """Until the worker holds a lease (a request taken and not done), so that killing it
-    leaves something in flight for the others to take over."""
+def _freeze_holding_a_lease(worker: subprocess.Popen[str], redis_url: str, db_name: str) -> None:
+    """Stop the worker (SIGSTOP) at a moment it holds a lease (a request taken and not done),
+    so that killing it later leaves something in flight for the others to take over. Frozen,
+    it cannot finish the lease between the look and the kill, nor the whole run before the
+    other worker has started (both happened on a busy CI machine)."""
     client: Any = redis.Redis.from_url(redis_url)  # typed sync-or-async by redis-py
     suffix = f"-{worker.pid} ".encode()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def holds_a_lease() -> bool:
         for key in client.scan_iter(match=f"atnews:{db_name}:*:owners"):
             if any(suffix in owner for owner in client.hvals(key)):
+                return True
+        return False
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and worker.poll() is None:
+        if holds_a_lease():
+            worker.send_signal(signal.SIGSTOP)
+            if holds_a_lease():
                 return
+            worker.send_signal(signal.SIGCONT)
         time.sleep(0.01)
-    raise AssertionError(f"worker {worker.pid} held no lease within 30 s")
+    raise AssertionError(f"worker {worker.pid} held no lease within 60 s")
 
 
 def _wait_for_articles(server: ReplayServer, count: int) -> None:
