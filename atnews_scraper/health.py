@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ from atnews_scraper.config import Config
 from atnews_scraper.crawl.history import last_success, latest_runs
 from atnews_scraper.database import CRAWL_STATE, connect, hide_password, resolve_uri
 from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, AtnewsError
+from atnews_scraper.index import changelog
+from atnews_scraper.index import database as index_database
+from atnews_scraper.index import sync as index_sync
 
 CHECK_TIMEOUT_MS = 3000
 FAILING_SAMPLE = 10
@@ -32,6 +36,7 @@ class Thresholds:
     max_failing: int = 50  # URLs waiting for a retry
     max_backlog: int = 0  # journalled records not yet written
     min_free_mb: float = 500.0  # free space where the archive lives
+    max_index_lag_hours: float | None = None  # oldest store batch not in the analysis index
 
 
 def journal_backlog(journal_dir: Path) -> dict[str, int]:
@@ -65,8 +70,53 @@ def failing_urls(database: Database) -> dict[str, Any]:
     return {"count": len(urls), "sample": urls[:FAILING_SAMPLE]}
 
 
-def index_freshness(database: Database) -> dict[str, Any] | None:
-    """Hook for the analysis index (issue 12): how far it lags the articles. None until then."""
+def index_freshness(database: Database, path: Path, now: dt.datetime) -> dict[str, Any]:
+    """How far the analysis index at ``path`` lags MongoDB: the store batches committed since
+    its last sync, and the age of the oldest (analyst commands sync first; `atnews browse` and
+    other readers of the file see it as it is). Read-only: the file is opened read-only."""
+    facts: dict[str, Any] = {
+        "path": str(path),
+        "exists": path.exists(),
+        "synced_at": None,
+        "pending_batches": None,
+        "lag_hours": None,
+    }
+    if not facts["exists"]:
+        return facts
+    try:
+        connection = index_database.connect(path, readonly=True)
+        try:
+            meta = index_database.read_meta(connection)
+            applied = index_sync.applied_batches(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return {**facts, "error": f"not a readable analysis index ({exc})"}
+    if meta.get("database") != database.name:
+        return {**facts, "error": f"it mirrors another database than {database.name}"}
+    unread = index_sync.unread_records(changelog.records(database), meta)
+    pending = [r["_id"].generation_time for r in index_sync.unapplied_commits(unread, applied)]
+    lag = (now - min(pending)).total_seconds() / 3600 if pending else 0.0
+    facts.update(
+        synced_at=meta.get("synced_at"),
+        pending_batches=len(pending),
+        lag_hours=round(max(lag, 0.0), 2),
+    )
+    return facts
+
+
+def index_problem(facts: Mapping[str, Any], max_lag_hours: float) -> str | None:
+    where = f"the analysis index {facts['path']}"
+    if not facts["exists"]:
+        return f"{where} does not exist (run `atnews index sync`)"
+    if "error" in facts:
+        return f"{where} cannot be synced: {facts['error']} (`atnews index sync` rebuilds it)"
+    if facts["pending_batches"] and facts["lag_hours"] >= max_lag_hours:
+        batches = facts["pending_batches"]
+        return (
+            f"the analysis index lags MongoDB by {facts['lag_hours']:.1f} hours ({batches} store "
+            f"batch{'es' if batches > 1 else ''} not in it; run `atnews index sync`)"
+        )
     return None
 
 
@@ -83,7 +133,7 @@ def _run_brief(run: Mapping[str, Any] | None, now: dt.datetime) -> dict[str, Any
     }
 
 
-def check_health(config: Config, limits: Thresholds) -> dict[str, Any]:
+def check_health(config: Config, limits: Thresholds, index_path: Path) -> dict[str, Any]:
     """The health report: facts, problems, healthy, and the exit code for a monitor."""
     now = dt.datetime.now(dt.UTC)
     problems: list[str] = []
@@ -105,7 +155,11 @@ def check_health(config: Config, limits: Thresholds) -> dict[str, Any]:
         report["last_success"] = success
         report["last_run"] = _run_brief(latest[0] if latest else None, now)
         report["failing_urls"] = failing_urls(database)
-        report["index"] = index_freshness(database)
+        report["index"] = index_freshness(database, index_path, now)
+        if limits.max_index_lag_hours is not None:
+            problem = index_problem(report["index"], limits.max_index_lag_hours)
+            if problem is not None:
+                problems.append(problem)
         if success is None:
             problems.append("no successful crawl recorded")
         elif success["age_hours"] > limits.max_age_hours:
@@ -157,6 +211,9 @@ def health_text(report: Mapping[str, Any]) -> str:
         lines.append(f"last run: {last['run_id']} {last['status']}")
     if "failing_urls" in report:
         lines.append(f"failing URLs: {report['failing_urls']['count']}")
+    index = report.get("index")
+    if index:
+        lines.append(f"analysis index: {_index_line(index)}")
     backlog = report["journal_backlog"]
     lines.append(f"journal backlog: {backlog['records']} records in {backlog['segments']} segments")
     disk = report["disk"]
@@ -164,3 +221,14 @@ def health_text(report: Mapping[str, Any]) -> str:
     lines.append(f"disk: home {disk['home_mb']} MB{database}, {disk['free_mb']:.0f} MB free")
     lines.append(f"home: {report['home']}")
     return "\n".join(lines)
+
+
+def _index_line(index: Mapping[str, Any]) -> str:
+    if not index["exists"]:
+        return f"none yet at {index['path']}"
+    if "error" in index:
+        return f"{index['path']}: {index['error']}"
+    return (
+        f"{index['pending_batches']} store batches not in it (oldest {index['lag_hours']:.1f} "
+        f"hours), last synced {index['synced_at']}"
+    )

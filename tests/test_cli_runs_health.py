@@ -97,7 +97,7 @@ def test_health_ok(history: list[str], capsys: pytest.CaptureFixture[str]) -> No
     assert report["failing_urls"] == {"count": 2, "sample": ["https://x/a/", "https://x/b/"]}
     assert report["journal_backlog"] == {"segments": 0, "records": 0}
     assert report["disk"]["free_mb"] > 0
-    assert report["index"] is None  # issue 12's analysis index reports here once it exists
+    assert (report["index"]["exists"], report["index"]["pending_batches"]) == (False, None)
 
 
 def test_health_thresholds_make_it_unhealthy(

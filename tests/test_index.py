@@ -442,3 +442,50 @@ def test_a_stored_document_round_trips_through_the_index_with_every_bson_value()
         Binary,
         Regex,
     ]
+
+
+def test_health_says_how_far_the_index_lags_mongodb(
+    database: Database, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    index = tmp_path / "lagging.db"
+    health = ["health", "--json", "--max-failing", "9", *cli_args(database), "--index", str(index)]
+
+    def report(*extra: str) -> tuple[int, dict]:
+        code, out, err = run([*health, *extra], capsys)
+        assert out, err
+        return code, json.loads(out)
+
+    _, found = report()
+    assert found["index"] == {
+        "path": str(index),
+        "exists": False,
+        "synced_at": None,
+        "pending_batches": None,
+        "lag_hours": None,
+    }
+    code, found = report("--max-index-lag", "1")
+    assert code == 1
+    assert (
+        "the analysis index " + str(index) + " does not exist (run `atnews index sync`)"
+        in (found["problems"])
+    )
+    assert store_records(database, make_record(1)) == ["new"]
+    for _ in range(2):  # a rebuild takes back the batches of its own second at the next sync
+        run(["index", "sync", *cli_args(database), "--index", str(index)], capsys)
+    assert store_records(database, make_record(2), make_record(3)) == ["new", "new"]
+    code, found = report("--max-index-lag", "0")
+    assert code == 1
+    assert found["index"]["exists"] is True
+    assert found["index"]["pending_batches"] == 1
+    assert 0 <= found["index"]["lag_hours"] < 0.1
+    assert any(
+        problem.startswith("the analysis index lags MongoDB by 0.0 hours (1 store batch not in it")
+        for problem in found["problems"]
+    )
+    _, found = report()  # without the option the lag is reported, not judged
+    assert found["index"]["pending_batches"] == 1
+    assert not any("analysis index" in problem for problem in found["problems"])
+    run(["index", "sync", *cli_args(database), "--index", str(index)], capsys)
+    _, found = report("--max-index-lag", "0")
+    assert (found["index"]["pending_batches"], found["index"]["lag_hours"]) == (0, 0.0)
+    assert not any("analysis index" in problem for problem in found["problems"])

@@ -7,6 +7,7 @@ import argparse
 from atnews_scraper.commands import SubParsers, config_from_args, json_on_error, print_json
 from atnews_scraper.crawl.options import check_positive
 from atnews_scraper.health import Thresholds, check_health, health_text
+from atnews_scraper.index.access import add_index_options, index_path
 
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
@@ -45,6 +46,14 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         default=defaults.min_free_mb,
         help=f"least free disk space for the archive (default {defaults.min_free_mb:g})",
     )
+    parser.add_argument(
+        "--max-index-lag",
+        metavar="HOURS",
+        type=float,
+        help="most hours the analysis index may lag MongoDB's store batches (default: not "
+        "checked, since analyst commands sync it first)",
+    )
+    add_index_options(parser, from_mongo=False)
     parser.add_argument("--json", action="store_true", help="print one JSON object on one line")
     parser.set_defaults(handler=run)
 
@@ -53,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
     with json_on_error(args.json, {"healthy": False}):
         check_positive("--max-age", args.max_age)
         config = config_from_args(args)
-        limits = Thresholds(args.max_age, args.max_failing, args.max_backlog, args.min_free_mb)
-        report = check_health(config, limits)
+        limits = Thresholds(
+            args.max_age, args.max_failing, args.max_backlog, args.min_free_mb, args.max_index_lag
+        )
+        report = check_health(config, limits, index_path(config, args))
     if args.json:
         print_json(report)
     else:

@@ -257,6 +257,26 @@ def apply_batch(
             report.articles += write_article(connection, document)
 
 
+def unread_records(log: list[dict[str, Any]], meta: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The change-log records after the index's position and not covered by its last rebuild."""
+    position = ObjectId(meta["position"]) if meta.get("position") else None
+    covered = ObjectId(meta["covered_before"]) if meta.get("covered_before") else None
+    return [
+        r
+        for r in log
+        if (position is None or r["_id"] > position) and (covered is None or r["_id"] >= covered)
+    ]
+
+
+def applied_batches(connection: sqlite3.Connection) -> set[str]:
+    return {batch for (batch,) in connection.execute("SELECT batch FROM applied_batches")}
+
+
+def unapplied_commits(records: list[dict[str, Any]], applied: set[str]) -> list[dict[str, Any]]:
+    """The commit records of store batches the index has not applied yet."""
+    return [r for r in records if r["op"] == changelog.COMMIT and str(r["batch"]) not in applied]
+
+
 def held_document(connection: sqlite3.Connection, article_id: Any) -> dict[str, Any] | None:
     row = connection.execute(
         "SELECT t.document FROM articles a JOIN article_texts t ON t.id = a.id "
@@ -278,14 +298,8 @@ def apply_log(
 
     Raises Stale for a batch that started more than SETTLE ago and never committed."""
     report = SyncReport("synced")
-    position = ObjectId(meta["position"]) if meta.get("position") else None
-    covered = ObjectId(meta["covered_before"]) if meta.get("covered_before") else None
     log = changelog.records(database)
-    recent = [
-        r
-        for r in log
-        if (position is None or r["_id"] > position) and (covered is None or r["_id"] >= covered)
-    ]
+    recent = unread_records(log, meta)
     committed = {r["batch"] for r in log if r["op"] == changelog.COMMIT}
     horizon = read_at - changelog.SETTLE
     quiet = True
@@ -300,8 +314,7 @@ def apply_log(
             quiet = False
         if record["_id"].generation_time > horizon:
             quiet = False
-    applied = {batch for (batch,) in connection.execute("SELECT batch FROM applied_batches")}
-    commits = [r for r in recent if r["op"] == changelog.COMMIT and str(r["batch"]) not in applied]
+    commits = unapplied_commits(recent, applied_batches(connection))
     if not commits:
         return SyncReport("current"), quiet
     connection.execute("BEGIN IMMEDIATE")
