@@ -113,6 +113,7 @@ def test_health_thresholds_make_it_unhealthy(
     assert "  - last successful crawl 3.0 hours ago (more than 2)" in out
     assert "  - 2 failing URLs (more than 1)" in out
     assert "  - 2 journalled records not yet written (run `atnews db flush`)" in out
+    assert "\nanalysis index: none yet at " in out
 
 
 def test_health_without_a_server_exits_3(
