@@ -442,3 +442,19 @@ def test_a_stored_document_round_trips_through_the_index_with_every_bson_value()
         Binary,
         Regex,
     ]
+
+
+def test_dates_in_json_are_read_as_mongodb_stores_them() -> None:
+    """A naive ISO value is Kabul time (UTC+4:30), as in a record; either way UTC comes back."""
+    record = {
+        "published_at": "2024-05-01T10:00:00",
+        "modified_at": "2024-05-01T10:00:00+00:00",
+        "first_seen_at": "2024-05-02T00:00:00",
+        "title": "2024-05-01T10:00:00",
+    }
+    assert document_from_json(json.dumps(record)) == {
+        "published_at": dt.datetime(2024, 5, 1, 5, 30, tzinfo=dt.UTC),
+        "modified_at": dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC),
+        "first_seen_at": dt.datetime(2024, 5, 1, 19, 30, tzinfo=dt.UTC),
+        "title": "2024-05-01T10:00:00",
+    }
