@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from atnews_scraper.record import ArticleRecord
@@ -14,8 +14,14 @@ DATE_FIELDS = ("published_at", "modified_at")
 
 def record_to_document(record: ArticleRecord) -> dict[str, Any]:
     """The stored form of a record: dates become datetimes (UTC); everything else is kept."""
-    document: dict[str, Any] = dict(record)
-    for name in DATE_FIELDS:
+    return with_stored_dates(record, DATE_FIELDS)
+
+
+def with_stored_dates(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The values with each named ISO 8601 string as a datetime in UTC (a naive one is Kabul
+    time), as MongoDB stores dates."""
+    document = dict(values)
+    for name in names:
         value = document.get(name)
         if isinstance(value, str):
             document[name] = parse_iso(value, KABUL).astimezone(dt.UTC)

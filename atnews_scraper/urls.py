@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from atnews_scraper.config import DEFAULT_HOSTS, DEFAULT_SITE_URL
 
+# Not w3lib.url: url_query_cleaner takes exact names (not utm_*, not case-blind) and keeps the
+# query raw, canonicalize_url sorts it; either would change stored keys (tests/test_urls.py).
 TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|_ga|ref|amp|replytocom|share|nb)$", re.I
 )

@@ -169,3 +169,17 @@ def test_an_unreachable_database_is_one_line_with_the_password_hidden(
     )
     assert "s3cret" not in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["query", "{}"], ["search", "kabul"]])
+def test_row_output_options(argv: list[str], capsys: pytest.CaptureFixture) -> None:
+    from atnews_scraper.cli import build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    assert (args.format, args.raw_csv) == ("table", False)
+    args = parser.parse_args([*argv, "--format", "jsonl", "--raw-csv"])
+    assert (args.format, args.raw_csv) == ("jsonl", True)
+    with pytest.raises(SystemExit):
+        parser.parse_args([*argv, "--format", "parquet"])
+    assert "(choose from 'table', 'json', 'jsonl', 'csv')" in capsys.readouterr().err

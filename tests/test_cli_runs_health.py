@@ -136,3 +136,25 @@ def test_health_without_any_run_is_unhealthy(
     argv = ["health", "--mongo-uri", str(config.mongo_uri), "--db", database.name]
     assert main(argv) == 1
     assert "  - no successful crawl recorded" in capsys.readouterr().out
+
+
+def test_health_threshold_options(capsys: pytest.CaptureFixture[str]) -> None:
+    from atnews_scraper.cli import build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(["health"])
+    defaults = (args.max_age, args.max_failing, args.max_backlog, args.min_free_mb)
+    assert defaults == (24.0, 50, 0, 500.0)
+    assert [type(value) for value in defaults] == [float, int, int, float]
+    args = parser.parse_args(["health", "--max-age", "2.5", "--max-failing", "3"])
+    assert (args.max_age, args.max_failing) == (2.5, 3)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["health", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for line in (
+        "--max-age HOURS most hours since the last successful crawl (default 24)",
+        "--max-failing N most failed URLs waiting for a retry (default 50)",
+        "--max-backlog N most journalled records not yet written (default 0)",
+        "--min-free-mb MB least free disk space for the archive (default 500)",
+    ):
+        assert line in shown

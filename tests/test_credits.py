@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from atnews_scraper.extract.text import (
+from atnews_scraper.extract.credits import (
     CREDIT_UNREAD,
     is_house_account,
     split_credits,

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from atnews_scraper.extract.language import detect_language
-from atnews_scraper.extract.text import (
-    clean_paragraph,
-    content_hash,
+from atnews_scraper.extract.credits import (
     dateline_of,
     is_house_account,
     parse_by_line,
     split_credits,
-    strip_ellipsis,
-    word_count,
 )
+from atnews_scraper.extract.language import detect_language
+from atnews_scraper.extract.text import clean_paragraph, content_hash, strip_ellipsis, word_count
 
 
 @pytest.mark.parametrize(

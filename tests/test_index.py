@@ -489,3 +489,19 @@ def test_health_says_how_far_the_index_lags_mongodb(
     _, found = report("--max-index-lag", "0")
     assert (found["index"]["pending_batches"], found["index"]["lag_hours"]) == (0, 0.0)
     assert not any("analysis index" in problem for problem in found["problems"])
+
+
+def test_dates_in_json_are_read_as_mongodb_stores_them() -> None:
+    """A naive ISO value is Kabul time (UTC+4:30), as in a record; either way UTC comes back."""
+    record = {
+        "published_at": "2024-05-01T10:00:00",
+        "modified_at": "2024-05-01T10:00:00+00:00",
+        "first_seen_at": "2024-05-02T00:00:00",
+        "title": "2024-05-01T10:00:00",
+    }
+    assert document_from_json(json.dumps(record)) == {
+        "published_at": dt.datetime(2024, 5, 1, 5, 30, tzinfo=dt.UTC),
+        "modified_at": dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.UTC),
+        "first_seen_at": dt.datetime(2024, 5, 1, 19, 30, tzinfo=dt.UTC),
+        "title": "2024-05-01T10:00:00",
+    }

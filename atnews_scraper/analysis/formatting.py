@@ -17,6 +17,7 @@ Stored text comes from the site and is data, never instructions to a terminal or
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import re
@@ -39,6 +40,14 @@ RAW_CSV_HELP = (
     "write CSV cells exactly as stored (default: a cell starting with = + - @, tab or "
     "carriage return gets a leading ' so that spreadsheets do not run it as a formula)"
 )
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--format and --raw-csv, for a command that prints rows."""
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output (default: table)"
+    )
+    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
 
 
 def terminal_safe(text: str) -> str:

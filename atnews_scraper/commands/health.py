@@ -9,6 +9,14 @@ from atnews_scraper.crawl.options import check_positive
 from atnews_scraper.health import Thresholds, check_health, health_text
 from atnews_scraper.index.access import add_index_options, index_path
 
+# option, metavar, Thresholds field (its default and type), what it bounds
+THRESHOLD_OPTIONS = (
+    ("--max-age", "HOURS", "max_age_hours", "most hours since the last successful crawl"),
+    ("--max-failing", "N", "max_failing", "most failed URLs waiting for a retry"),
+    ("--max-backlog", "N", "max_backlog", "most journalled records not yet written"),
+    ("--min-free-mb", "MB", "min_free_mb", "least free disk space for the archive"),
+)
+
 
 def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> None:
     defaults = Thresholds()
@@ -18,34 +26,15 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         help="last success and its age, failing URLs, journal backlog, disk, server (monitoring)",
         description="Exit codes: 0 healthy, 1 a threshold crossed, 3 the database unreachable.",
     )
-    parser.add_argument(
-        "--max-age",
-        metavar="HOURS",
-        type=float,
-        default=defaults.max_age_hours,
-        help=f"most hours since the last successful crawl (default {defaults.max_age_hours:g})",
-    )
-    parser.add_argument(
-        "--max-failing",
-        metavar="N",
-        type=int,
-        default=defaults.max_failing,
-        help=f"most failed URLs waiting for a retry (default {defaults.max_failing})",
-    )
-    parser.add_argument(
-        "--max-backlog",
-        metavar="N",
-        type=int,
-        default=defaults.max_backlog,
-        help=f"most journalled records not yet written (default {defaults.max_backlog})",
-    )
-    parser.add_argument(
-        "--min-free-mb",
-        metavar="MB",
-        type=float,
-        default=defaults.min_free_mb,
-        help=f"least free disk space for the archive (default {defaults.min_free_mb:g})",
-    )
+    for option, metavar, name, meaning in THRESHOLD_OPTIONS:
+        default = getattr(defaults, name)
+        parser.add_argument(
+            option,
+            metavar=metavar,
+            type=type(default),
+            default=default,
+            help=f"{meaning} (default {default:g})",
+        )
     parser.add_argument(
         "--max-index-lag",
         metavar="HOURS",

@@ -7,7 +7,7 @@ import sys
 
 from atnews_scraper.analysis.fields import parse_field_list, parse_sort
 from atnews_scraper.analysis.filters import check_limit, parse_filter
-from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
+from atnews_scraper.analysis.formatting import add_output_options, write_rows
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.index.access import add_index_options
 from atnews_scraper.index.source import open_source
@@ -46,10 +46,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
         default=DEFAULT_LIMIT,
         help=f"at most N articles (default: {DEFAULT_LIMIT}; 0: all)",
     )
-    parser.add_argument(
-        "--format", choices=FORMATS, default="table", help="output (default: table)"
-    )
-    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+    add_output_options(parser)
     add_index_options(parser)
     parser.set_defaults(handler=run)
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from atnews_scraper.analysis.filters import check_limit, combine, date_range
-from atnews_scraper.analysis.formatting import FORMATS, RAW_CSV_HELP, write_rows
+from atnews_scraper.analysis.formatting import add_output_options, write_rows
 from atnews_scraper.analysis.search import search
 from atnews_scraper.commands import SubParsers, config_from_args, say
 from atnews_scraper.database import open_database
@@ -36,10 +36,7 @@ def register(subparsers: SubParsers, parents: list[argparse.ArgumentParser]) -> 
     parser.add_argument("--until", metavar="DATE", help="only articles published on/before DATE")
     parser.add_argument("--category", help="only articles in this category")
     parser.add_argument("--limit", type=int, default=20, help="at most N results (default: 20)")
-    parser.add_argument(
-        "--format", choices=FORMATS, default="table", help="output (default: table)"
-    )
-    parser.add_argument("--raw-csv", action="store_true", help=RAW_CSV_HELP)
+    add_output_options(parser)
     add_index_options(parser)
     parser.set_defaults(handler=run)
 

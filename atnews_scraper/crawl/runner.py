@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from pymongo.errors import PyMongoError
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiders import Spider
 
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.extraction import peak_rss_mb
@@ -118,13 +119,12 @@ def _terminal_handler(machine_output: bool) -> tuple[logging.Handler, str]:
     return handler, "plain"
 
 
-def _run_scrapy(settings: Settings, plan: CrawlPlan) -> Crawler:
-    from atnews_scraper.spiders.atnews import AtnewsSpider
-
+def run_scrapy(settings: Settings, plan: CrawlPlan, spider: type[Spider]) -> Crawler:
+    """One Scrapy crawl of the spider, from the plan, to its end (a local crawl or a worker)."""
     process = CrawlerProcess(settings)
     # Scrapy's loggers default to DEBUG (a record per request); the file keeps INFO and up.
     logging.getLogger("scrapy").setLevel(logging.INFO)
-    crawler = process.create_crawler(AtnewsSpider)
+    crawler = process.create_crawler(spider)
     process.crawl(crawler, plan=plan)
     process.start()
     return crawler
@@ -210,8 +210,10 @@ def _locked_run(
         f"crawling {options.site_url} ({plan.mode}, {len(plan.known)} articles known, "
         f"{len(plan.state.retryable())} failed URLs to retry); log: {log_file}"
     )
+    from atnews_scraper.spiders.atnews import AtnewsSpider
+
     try:
-        crawler = _run_scrapy(scrapy_settings(config, options, uri, progress), plan)
+        crawler = run_scrapy(scrapy_settings(config, options, uri, progress), plan, AtnewsSpider)
     finally:
         logging.getLogger().removeHandler(terminal)
     finished = dt.datetime.now(dt.UTC)

@@ -13,7 +13,6 @@ from typing import Any, TextIO
 
 import redis
 from pymongo.database import Database
-from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from atnews_scraper.config import Config
@@ -22,7 +21,7 @@ from atnews_scraper.crawl.known import load_known
 from atnews_scraper.crawl.logs import setup_logging
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
-from atnews_scraper.crawl.runner import scrapy_settings
+from atnews_scraper.crawl.runner import run_scrapy, scrapy_settings
 from atnews_scraper.crawl.state import load_state, save_state
 from atnews_scraper.crawl.summary import RunFacts, build_summary, store_summary, summary_json
 from atnews_scraper.database import CRAWL_RUNS, connect, resolve_uri
@@ -82,17 +81,6 @@ def site_rate(options: CrawlOptions, rate: float | None) -> float:
     return POLITE_RATE if options.polite else 0.0
 
 
-def _run_scrapy(settings: Settings, plan: CrawlPlan) -> Crawler:
-    from atnews_scraper.distributed.spider import DistributedAtnewsSpider
-
-    process = CrawlerProcess(settings)
-    logging.getLogger("scrapy").setLevel(logging.INFO)
-    crawler = process.create_crawler(DistributedAtnewsSpider)
-    process.crawl(crawler, plan=plan)
-    process.start()
-    return crawler
-
-
 def run_worker(
     config: Config,
     options: CrawlOptions,
@@ -132,8 +120,10 @@ def run_worker(
             {"CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency},
             priority="cmdline",
         )
+    from atnews_scraper.distributed.spider import DistributedAtnewsSpider
+
     try:
-        crawler = _run_scrapy(settings, plan)
+        crawler = run_scrapy(settings, plan, DistributedAtnewsSpider)
     finally:
         logging.getLogger().removeHandler(terminal)
     lost = lost_redis(crawler)

@@ -19,8 +19,8 @@ from typing import Any
 from bson import json_util
 
 from atnews_scraper.analysis.fields import DATE_FIELDS, TOP_LEVEL_FIELDS
-from atnews_scraper.stored_document import document_to_record
-from atnews_scraper.timestamps import KABUL, parse_iso
+from atnews_scraper.stored_document import document_to_record, with_stored_dates
+from atnews_scraper.timestamps import KABUL
 
 SCHEMA_VERSION = 7
 FIELD_NAMES = TOP_LEVEL_FIELDS
@@ -272,12 +272,7 @@ def document_json(document: Mapping[str, Any]) -> str:
 
 def document_from_json(text: str) -> dict[str, Any]:
     """What MongoDB returned for the article (``_id`` aside): the date fields as datetimes."""
-    document = record_from_json(text)
-    for name in DATE_FIELDS:
-        value = document.get(name)
-        if isinstance(value, str):
-            document[name] = parse_iso(value, KABUL).astimezone(dt.UTC)
-    return document
+    return with_stored_dates(record_from_json(text), DATE_FIELDS)
 
 
 def revision_row(document: Mapping[str, Any]) -> dict[str, Any]:

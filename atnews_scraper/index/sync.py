@@ -5,6 +5,9 @@ changed: the collStats counts of the change log, articles and revisions, and two
 It rebuilds, saying why, when the file is missing, corrupt or of an older schema, mirrors
 another database, lies behind the trimmed part of the change log, or holds a different number
 of articles or revisions than MongoDB (written by something other than atnews's store).
+
+Longer than 300 lines because rebuild and sync are one job: they write the same rows and keep
+the same state (the change-log position, the counts), which must change together.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Two bodies are near-duplicates when their hashes differ in at most NEAR_DUPLICAT
 Three bits of 64 is the threshold Manku, Jain and Das Sarma (WWW 2007) found right for web
 pages; on news text it catches a re-run editorial with a changed sentence or two, and never
 two different stories on the same topic (docs/storage.md).
+
+Ours, not trafilatura's `Simhash`: that one hashes single words, so unrelated stories in one
+vocabulary come out within 3 bits (697 of 19,900 pairs in benchmarks/bench_simhash.py, ours 0);
+it is 4x slower, and it would change every stored value.
 """
 
 from __future__ import annotations

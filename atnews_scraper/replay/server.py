@@ -5,6 +5,9 @@ and statuses, 404 for unknown URLs, ``Last-Modified`` / ``If-Modified-Since`` an
 ``If-None-Match`` -> 304, HEAD, keep-alive with ``Content-Length``, query strings (exact entries
 such as ``/?p=ID`` or ``/?s=word``; parameters WordPress ignores, such as ``utm_source``, fall
 back to the page without them), and the faults of ``faults.py``. Every request is logged.
+
+Longer than 300 lines because it is one job, an HTTP server: the lookup, the conditional
+answers and the socket handler that sends them (or a fault) are the parts of one answer.
 """
 
 from __future__ import annotations
