@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 _COMMENT = re.compile(r"[ \t]*<!--.*?-->")
@@ -29,7 +29,6 @@ _COMMENT = re.compile(r"[ \t]*<!--.*?-->")
 class Style:
     """How one page writer prints the shared templates."""
 
-    name: str
     compact: bool  # drop tabs, closing comments and in-part line breaks
     snippets: Mapping[str, str]  # furniture that the styles print differently
     share_networks: int  # how many of SHARE_NETWORKS the share box shows
@@ -46,7 +45,11 @@ class Style:
 
     @cache  # noqa: B019 (two module-level instances; the cache holds a few dozen strings)
     def _template(self, name: str) -> str:
-        template = FRAGMENTS[name]
+        fragment = FRAGMENTS[name]
+        lines = (fragment,) if isinstance(fragment, str) else fragment
+        return "\n".join(self._line(line) for line in lines)
+
+    def _line(self, template: str) -> str:
         for key, snippet in self.snippets.items():
             template = template.replace("{" + key + "}", snippet)
         if self.compact:
@@ -65,7 +68,6 @@ AVATAR = (
 )
 
 SAVED = Style(
-    name="saved",
     compact=False,
     snippets={
         "clock": '<i class="fa fa-clock-o"></i>',
@@ -91,7 +93,6 @@ SAVED = Style(
 )
 
 COMPACT = Style(
-    name="compact",
     compact=True,
     snippets={
         "clock": "",
@@ -127,30 +128,28 @@ SHARE_NETWORKS = (
     ("whatsapp", "WhatsApp", "https://api.whatsapp.com/send?text={text}%20{link}"),
 )
 
-FRAGMENTS: dict[str, str] = {
+# A tuple is several lines of the page: both styles keep the line breaks between them.
+FRAGMENTS: dict[str, str | tuple[str, ...]] = {
     "article": '\t\t<article class="{classes}" id="the-post">',
     "thumb": (
         '\t\t\t<div class="single-post-thumb">\n\t\t\t<img width="660" height="330" src="{src}" '
         'class="{thumb_class}" alt="{alt}" />\t\t</div>'
     ),
-    "post_inner": '\t\t\t<div class="post-inner">',
     "title": (
-        '\t\t\t\t<h1 class="name post-title entry-title"><span itemprop="name">{title}</span></h1>'
+        '\t\t\t<div class="post-inner">',
+        '\t\t\t\t<h1 class="name post-title entry-title"><span itemprop="name">{title}</span></h1>',
     ),
-    # The meta line keeps its line breaks in both styles: one line per span.
-    "meta_open": '<p class="post-meta">',
-    "meta_author": (
+    "meta_line": (
+        '<p class="post-meta">',
         '\t<span class="post-meta-author"><i class="fa fa-user"></i><a href="{author_url}" '
-        'title="">{author} </a></span>'
-    ),
-    "meta_date": '\t<span class="tie-date"><i class="fa fa-clock-o"></i>{date}</span>',
-    "meta_categories": '\t<span class="post-cats"><i class="fa fa-folder"></i>{links}</span>',
-    "meta_comments": (
+        'title="">{author} </a></span>',
+        '\t<span class="tie-date"><i class="fa fa-clock-o"></i>{date}</span>',
+        '\t<span class="post-cats"><i class="fa fa-folder"></i>{categories}</span>',
         '\t<span class="post-comments"><i class="fa fa-comments"></i><a href="{url}#respond">'
-        "Leave a comment</a></span>"
+        "Leave a comment</a></span>",
+        '<span class="post-views"><i class="fa fa-eye"></i>{views:,} Views</span>',
+        "</p>",
     ),
-    "meta_views": '<span class="post-views"><i class="fa fa-eye"></i>{views:,} Views</span>',
-    "meta_close": "</p>",
     "clear": '<div class="clear"></div>',
     "entry": '\t\t\t\t<div class="entry">',
     "entry_close": "\t\t\t\t\t\t\t\t\t</div><!-- .entry /-->",
@@ -168,9 +167,11 @@ FRAGMENTS: dict[str, str] = {
         '\t\t<li><a href="{href}" class="social-{key}" rel="external" target="_blank">'
         "{share_icon}<span>{label}</span></a></li>"
     ),
-    "post_inner_close": '\t\t\t\t<div class="clear"></div>',
-    "post_inner_end": "\t\t\t</div><!-- .post-inner -->",
-    "article_close": "\t\t</article><!-- .post-listing -->",
+    "post_close": (
+        '\t\t\t\t<div class="clear"></div>',
+        "\t\t\t</div><!-- .post-inner -->",
+        "\t\t</article><!-- .post-listing -->",
+    ),
     "tags": '\t\t<p class="post-tag">Tags {links}</p>',
     "author_box": (
         '\t\t<section id="author-box">\n\t\t\t<div class="block-head">\n'
@@ -257,7 +258,6 @@ class Post:
     navigation: tuple[tuple[str, str] | None, tuple[str, str] | None] | None = None
     related: Sequence[Teaser] = ()
     check_also: Teaser | None = None
-    extra_classes: Sequence[str] = field(default_factory=tuple)
 
 
 def render_post(style: Style, post: Post) -> list[str]:
@@ -265,9 +265,9 @@ def render_post(style: Style, post: Post) -> list[str]:
     lines = [style.fill("article", classes=post_classes(style, post))]
     if post.thumb is not None:
         lines.append(style.fill("thumb", src=post.thumb[0], alt=post.thumb[1]))
-    lines += [style.fill("post_inner"), style.fill("title", title=post.title)]
+    lines.append(style.fill("title", title=post.title))
     if post.meta_line:
-        lines += meta_line(style, post)
+        lines.append(meta_line(style, post))
     if post.meta_line or style.clear_without_meta_line:
         lines.append(style.fill("clear"))
     lines.append(style.fill("entry"))
@@ -280,9 +280,7 @@ def render_post(style: Style, post: Post) -> list[str]:
     lines += [
         style.fill("vcard", author_attr=html.escape(post.author), **author),
         share_buttons(style, post),
-        style.fill("post_inner_close"),
-        style.fill("post_inner_end"),
-        style.fill("article_close"),
+        style.fill("post_close"),
     ]
     if post.tags:
         lines.append(style.fill("tags", links=term_links(post.tags, "tag", " ")))
@@ -313,17 +311,17 @@ def post_classes(style: Style, post: Post) -> str:
     return " ".join(classes)
 
 
-def meta_line(style: Style, post: Post) -> list[str]:
-    shown = post.categories[: post.categories_shown]
-    return [
-        style.fill("meta_open"),
-        style.fill("meta_author", author=post.author, author_url=post.author_url),
-        style.fill("meta_date", date=post.date),
-        style.fill("meta_categories", links=term_links(shown, "category tag", ", ")),
-        style.fill("meta_comments", url=post.url),
-        style.fill("meta_views", views=post.views),
-        style.fill("meta_close"),
-    ]
+def meta_line(style: Style, post: Post) -> str:
+    categories = term_links(post.categories[: post.categories_shown], "category tag", ", ")
+    return style.fill(
+        "meta_line",
+        author=post.author,
+        author_url=post.author_url,
+        date=post.date,
+        categories=categories,
+        url=post.url,
+        views=post.views,
+    )
 
 
 def term_links(terms: Sequence[tuple[str, str, str]], rel: str, separator: str) -> str:
