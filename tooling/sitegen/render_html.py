@@ -232,17 +232,13 @@ def _post(site: SiteSpec, article: ArticleSpec) -> sahifa.Post:
         post_id=article.post_id,
         url=url(article.path),
         title=text(article.title),
+        published=article.published,
         author=text(author.display_name),
-        author_url=url(f"/author/{author.login}/"),
-        date=display_date(article.published),
-        day=f"{article.published:%Y-%m-%d}",
-        categories=[
-            _term(site.category(slug).name, "category", slug) for slug in article.categories
-        ],
-        tags=[_term(site.tag(slug).name, "tag", slug) for slug in article.tags],
+        author_slug=author.login,
+        categories=[(text(site.category(slug).name), slug) for slug in article.categories],
+        tags=[(text(site.tag(slug).name), slug) for slug in article.tags],
         blocks=paragraphs,
         views=article.views,
-        share_link=f"{MAIN}/?p={article.post_id}",
         share_text=attr(article.title),
         thumb=(upload(article.image), attr(article.title)) if article.image else None,
         meta_line=article.meta_line,
@@ -263,10 +259,6 @@ def _post(site: SiteSpec, article: ArticleSpec) -> sahifa.Post:
 
 def _neighbour(other: ArticleSpec | None) -> tuple[str, str] | None:
     return (text(other.title), url(other.path)) if other else None
-
-
-def _term(name: str, kind: str, slug: str) -> tuple[str, str, str]:
-    return text(name), url(f"/{kind}/{slug}/"), slug
 
 
 def _teaser(other: ArticleSpec, host: str, alt: str) -> sahifa.Teaser:

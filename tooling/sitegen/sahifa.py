@@ -16,11 +16,15 @@ newline. Values go in already escaped, as the page prints them.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+
+from tooling.sitegen.links import MAIN, display_date
 
 _COMMENT = re.compile(r"[ \t]*<!--.*?-->")
 
@@ -237,27 +241,28 @@ class Post:
     post_id: int
     url: str
     title: str
+    published: dt.datetime
     author: str
-    author_url: str
-    date: str  # the meta line's date
-    day: str  # ISO day of `span.updated`
-    categories: Sequence[tuple[str, str, str]]  # (name, link, slug)
-    tags: Sequence[tuple[str, str, str]]  # (name, link, slug)
+    author_slug: str
+    categories: Sequence[tuple[str, str]]  # (name, slug)
+    tags: Sequence[tuple[str, str]]  # (name, slug)
     blocks: Sequence[str]  # the entry's body, one item a line
     views: int
-    share_link: str
-    share_text: str
+    share_text: str  # the title as the share links carry it
     thumb: tuple[str, str] | None = None  # (src, alt)
     meta_line: bool = True
     categories_shown: int | None = None  # the meta line shows the first N (None: all)
     share_top: bool = False
     updated_span: bool = False
     author_bio: str = ""
-    avatar: str = ""
     # None: no navigation box; otherwise (previous, next), each (title, link) or None
     navigation: tuple[tuple[str, str] | None, tuple[str, str] | None] | None = None
     related: Sequence[Teaser] = ()
     check_also: Teaser | None = None
+
+    @property
+    def author_url(self) -> str:
+        return f"{MAIN}/author/{self.author_slug}/"
 
 
 def render_post(style: Style, post: Post) -> list[str]:
@@ -275,7 +280,7 @@ def render_post(style: Style, post: Post) -> list[str]:
         lines.append(share_buttons(style, post))
     lines += ["\n".join(post.blocks), style.fill("entry_close")]
     if post.updated_span:
-        lines.append(style.fill("updated", day=post.day))
+        lines.append(style.fill("updated", day=f"{post.published:%Y-%m-%d}"))
     author = {"author": post.author, "author_url": post.author_url}
     lines += [
         style.fill("vcard", author_attr=html.escape(post.author), **author),
@@ -284,9 +289,8 @@ def render_post(style: Style, post: Post) -> list[str]:
     ]
     if post.tags:
         lines.append(style.fill("tags", links=term_links(post.tags, "tag", " ")))
-    lines.append(
-        style.fill("author_box", author=post.author, avatar=post.avatar, bio=post.author_bio)
-    )
+    avatar = hashlib.md5(post.author_slug.encode()).hexdigest()
+    lines.append(style.fill("author_box", author=post.author, avatar=avatar, bio=post.author_bio))
     if post.navigation is not None:
         links = "".join(
             style.fill(side, title=pair[0], href=pair[1])
@@ -306,26 +310,30 @@ def post_classes(style: Style, post: Post) -> str:
     if style.wordpress_classes:
         classes += ["has-post-thumbnail"] if post.thumb else []
         classes.append("hentry")
-    classes += [f"category-{slug}" for _, _, slug in post.categories]
-    classes += [f"tag-{slug}" for _, _, slug in post.tags]
+    classes += [f"category-{slug}" for _, slug in post.categories]
+    classes += [f"tag-{slug}" for _, slug in post.tags]
     return " ".join(classes)
 
 
 def meta_line(style: Style, post: Post) -> str:
-    categories = term_links(post.categories[: post.categories_shown], "category tag", ", ")
+    categories = term_links(post.categories[: post.categories_shown], "category", ", ")
     return style.fill(
         "meta_line",
         author=post.author,
         author_url=post.author_url,
-        date=post.date,
+        date=display_date(post.published),
         categories=categories,
         url=post.url,
         views=post.views,
     )
 
 
-def term_links(terms: Sequence[tuple[str, str, str]], rel: str, separator: str) -> str:
-    return separator.join(f'<a href="{link}" rel="{rel}">{name}</a>' for name, link, _ in terms)
+def term_links(terms: Sequence[tuple[str, str]], kind: str, separator: str) -> str:
+    """Category or tag links; a category's `rel` is "category tag", a tag's "tag"."""
+    rel = "category tag" if kind == "category" else "tag"
+    return separator.join(
+        f'<a href="{MAIN}/{kind}/{slug}/" rel="{rel}">{name}</a>' for name, slug in terms
+    )
 
 
 def share_buttons(style: Style, post: Post) -> str:
@@ -334,7 +342,7 @@ def share_buttons(style: Style, post: Post) -> str:
             "share_button",
             key=key,
             label=label,
-            href=href.format(link=post.share_link, text=post.share_text),
+            href=href.format(link=f"{MAIN}/?p={post.post_id}", text=post.share_text),
         )
         for key, label, href in SHARE_NETWORKS[: style.share_networks]
     )
