@@ -34,7 +34,7 @@ class Style:
     """How one page writer prints the shared templates."""
 
     compact: bool  # drop tabs, closing comments and in-part line breaks
-    snippets: Mapping[str, str]  # furniture that the styles print differently
+    snippets: Mapping[str, str]  # how it prints each piece of FURNITURE (missing: not at all)
     share_networks: int  # how many of SHARE_NETWORKS the share box shows
     wordpress_classes: bool  # `has-post-thumbnail` and `hentry` on the article
     clear_without_meta_line: bool  # the `.clear` after the title when there is no meta line
@@ -54,8 +54,8 @@ class Style:
         return "\n".join(self._line(line) for line in lines)
 
     def _line(self, template: str) -> str:
-        for key, snippet in self.snippets.items():
-            template = template.replace("{" + key + "}", snippet)
+        for key in FURNITURE:
+            template = template.replace("{" + key + "}", self.snippets.get(key, ""))
         if self.compact:
             template = re.sub(r"[\t\n]", "", _COMMENT.sub("", template))
         return template
@@ -71,26 +71,28 @@ AVATAR = (
     '\t\t\t<div class="author-social flat-social">\n\t\t\t</div>\n\t\t\t<div class="clear"></div>'
 )
 
+# What the saved pages print in the templates' {named} places, as the live theme does.
+FURNITURE = {
+    "clock": '<i class="fa fa-clock-o"></i>',
+    "overlay": '<span class="fa overlay-icon"></span>',
+    "share_icon": '<i class="fa fa-{key}"></i> ',
+    "thumb_class": "attachment-slider size-slider wp-post-image",
+    "medium_image": (
+        '<img width="310" height="165" src="{src}" '
+        'class="attachment-tie-medium size-tie-medium wp-post-image" alt="" />'
+    ),
+    "vcard_person": ' itemscope itemtype="http://schema.org/Person"',
+    "vcard_name": (
+        ' itemprop="name"><a href="{author_url}" title="Posts by {author_attr}" rel="author">'
+        "{author}</a>"
+    ),
+    "author_stripe": '<div class="stripe-line"></div>',
+    "author_bio": AVATAR,
+}
+
 SAVED = Style(
     compact=False,
-    snippets={
-        "clock": '<i class="fa fa-clock-o"></i>',
-        "overlay": '<span class="fa overlay-icon"></span>',
-        "share_icon": '<i class="fa fa-{key}"></i> ',
-        "share_end": " <!-- .share-post -->",
-        "thumb_class": "attachment-slider size-slider wp-post-image",
-        "medium_image": (
-            '<img width="310" height="165" src="{src}" '
-            'class="attachment-tie-medium size-tie-medium wp-post-image" alt="" />'
-        ),
-        "vcard_person": ' itemscope itemtype="http://schema.org/Person"',
-        "vcard_name": (
-            ' itemprop="name"><a href="{author_url}" title="Posts by {author_attr}" rel="author">'
-            "{author}</a>"
-        ),
-        "author_stripe": '<div class="stripe-line"></div>',
-        "author_bio": AVATAR,
-    },
+    snippets=FURNITURE,
     share_networks=5,
     wordpress_classes=True,
     clear_without_meta_line=False,
@@ -99,16 +101,9 @@ SAVED = Style(
 COMPACT = Style(
     compact=True,
     snippets={
-        "clock": "",
-        "overlay": "",
-        "share_icon": "",
-        "share_end": "",
         "thumb_class": "attachment-slider",
         "medium_image": '<img src="{src}" alt="{alt}" />',
-        "vcard_person": "",
         "vcard_name": ">{author}",
-        "author_stripe": "",
-        "author_bio": "",
     },
     share_networks=2,
     wordpress_classes=False,
@@ -165,7 +160,7 @@ FRAGMENTS: dict[str, str | tuple[str, ...]] = {
     "share": (
         '<div class="share-post">\n\t<span class="share-text">Share</span>\n'
         '\t<ul class="flat-social">\n{buttons}\n\t</ul>\n\t<div class="clear"></div>\n'
-        "</div>{share_end}"
+        "</div> <!-- .share-post -->"
     ),
     "share_button": (
         '\t\t<li><a href="{href}" class="social-{key}" rel="external" target="_blank">'
@@ -186,12 +181,8 @@ FRAGMENTS: dict[str, str | tuple[str, ...]] = {
     "navigation": (
         '\t\t\t\t<div class="post-navigation">{links}\n\t\t\t</div><!-- .post-navigation -->'
     ),
-    "previous": (
-        '\n\t\t\t\t<div class="post-previous"><a href="{href}" rel="prev"><span>Previous</span> '
-        "{title}</a></div>"
-    ),
-    "next": (
-        '\n\t\t\t\t<div class="post-next"><a href="{href}" rel="next"><span>Next</span> '
+    "neighbour": (
+        '\n\t\t\t\t<div class="post-{side}"><a href="{href}" rel="{rel}"><span>{label}</span> '
         "{title}</a></div>"
     ),
     "date": '<span class="tie-date">{clock}{date}</span>',
@@ -292,9 +283,10 @@ def render_post(style: Style, post: Post) -> list[str]:
     avatar = hashlib.md5(post.author_slug.encode()).hexdigest()
     lines.append(style.fill("author_box", author=post.author, avatar=avatar, bio=post.author_bio))
     if post.navigation is not None:
+        sides = (("previous", "prev", "Previous"), ("next", "next", "Next"))
         links = "".join(
-            style.fill(side, title=pair[0], href=pair[1])
-            for side, pair in zip(("previous", "next"), post.navigation, strict=True)
+            style.fill("neighbour", side=side, rel=rel, label=label, title=pair[0], href=pair[1])
+            for (side, rel, label), pair in zip(sides, post.navigation, strict=True)
             if pair is not None
         )
         lines.append(style.fill("navigation", links=links))
