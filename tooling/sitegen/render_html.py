@@ -1,4 +1,7 @@
-"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings."""
+"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings.
+
+An article's own part (``#the-post`` to Check Also) is ``sahifa.py``'s, in its COMPACT style.
+"""
 
 from __future__ import annotations
 
