@@ -1,12 +1,17 @@
-"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings."""
+"""HTML pages in the Sahifa 5.x markup of docs/site-notes.md: articles and listings.
+
+An article's own part (``#the-post`` to Check Also) is ``sahifa.py``'s, in its COMPACT style.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tooling.sitegen import sahifa
 from tooling.sitegen.links import (
     BARE_HTTP,
     FACEBOOK,
@@ -23,6 +28,10 @@ from tooling.sitegen.links import (
 from tooling.sitegen.spec import SITE_NAME, ArticleSpec, SiteSpec
 
 SIDEBAR_RECENT = 5
+IN_POST_AD = (
+    '<div class="e3lan e3lan-in-post1"><script type="text/javascript">'
+    'var tieAd = "in-post";</script><noscript>Advertisement</noscript></div>'
+)
 THEME = f"{MAIN}/wp-content/themes/sahifa"
 
 
@@ -53,7 +62,7 @@ def _link(path: str, label: str, rel: str | None = None, host: str = MAIN) -> st
 
 
 def _date_span(article: ArticleSpec) -> str:
-    return f'<span class="tie-date">{display_date(article.published)}</span>'
+    return sahifa.date_span(sahifa.COMPACT, display_date(article.published))
 
 
 # -- page shell -----------------------------------------------------------------------------------
@@ -215,142 +224,65 @@ def _yoast_graph(site: SiteSpec, article: ArticleSpec) -> dict[str, object]:
     }
 
 
-def _share_buttons(article: ArticleSpec) -> str:
-    return (
-        '<div class="share-post"><span class="share-text">Share</span><ul class="flat-social">'
-        f'<li><a href="http://www.facebook.com/sharer.php?u={MAIN}/?p={article.post_id}" '
-        'class="social-facebook" rel="external" target="_blank"><span>Facebook</span></a></li>'
-        f'<li><a href="https://twitter.com/intent/tweet?text={attr(article.title)}&amp;url='
-        f'{MAIN}/?p={article.post_id}" class="social-twitter" rel="external" target="_blank">'
-        '<span>Twitter</span></a></li></ul><div class="clear"></div></div>\n'
-    )
-
-
-def _entry(article: ArticleSpec) -> str:
+def _post(site: SiteSpec, article: ArticleSpec) -> sahifa.Post:
+    """The article as the shared Sahifa renderer takes it."""
+    author = site.author(article.author)
+    previous, following = site.neighbours(article)
     paragraphs = [f"<p>{text(p)}</p>" for p in article.printed_paragraphs]
     if article.ad_in_body and len(paragraphs) > 1:
-        ad = (
-            '<div class="e3lan e3lan-in-post1"><script type="text/javascript">'
-            'var tieAd = "in-post";</script><noscript>Advertisement</noscript></div>'
-        )
-        paragraphs.insert(1, ad)
-    share = _share_buttons(article) if article.share_top else ""
-    return f'<div class="entry">\n{share}' + "\n".join(paragraphs) + "\n</div>\n"
-
-
-def _post_meta(site: SiteSpec, article: ArticleSpec) -> str:
-    author = site.author(article.author)
-    cats = ", ".join(
-        _link(f"/category/{slug}/", site.category(slug).name, rel="category tag")
-        for slug in article.categories
-    )
-    return (
-        '<p class="post-meta">\n'
-        f'<span class="post-meta-author"><i class="fa fa-user"></i><a href="'
-        f'{url(f"/author/{author.login}/")}" title="">{text(author.display_name)} </a></span>\n'
-        f'<span class="tie-date"><i class="fa fa-clock-o"></i>{display_date(article.published)}'
-        "</span>\n"
-        f'<span class="post-cats"><i class="fa fa-folder"></i>{cats}</span>\n'
-        f'<span class="post-comments"><i class="fa fa-comments"></i><a href="{url(article.path)}'
-        '#respond">Leave a comment</a></span>\n'
-        f'<span class="post-views"><i class="fa fa-eye"></i>{article.views:,} Views</span>\n'
-        "</p>\n"
-    )
-
-
-def _tags_line(site: SiteSpec, article: ArticleSpec) -> str:
-    if not article.tags:
-        return ""
-    links = " ".join(
-        _link(f"/tag/{slug}/", site.tag(slug).name, rel="tag") for slug in article.tags
-    )
-    return f'<p class="post-tag">Tags {links}</p>\n'
-
-
-def _navigation(site: SiteSpec, article: ArticleSpec) -> str:
-    previous, following = site.neighbours(article)
-    parts = []
-    if previous is not None:
-        parts.append(
-            f'<div class="post-previous"><a href="{url(previous.path)}" rel="prev">'
-            f"<span>Previous</span> {text(previous.title)}</a></div>"
-        )
-    if following is not None:
-        parts.append(
-            f'<div class="post-next"><a href="{url(following.path)}" rel="next">'
-            f"<span>Next</span> {text(following.title)}</a></div>"
-        )
-    return '<div class="post-navigation">' + "".join(parts) + "</div>\n"
-
-
-def _related(site: SiteSpec, article: ArticleSpec) -> str:
-    if not article.related:
-        return ""
-    host = _article_link_host(article, 3, BARE_HTTP)
-    items = []
-    for slug in article.related:
-        other = site.by_slug[slug]
-        items.append(
-            '<div class="related-item">'
-            + (
-                f'<div class="post-thumbnail"><a href="{url(other.path, host)}">'
-                f'<img src="{upload(other.image)}" alt="" /></a></div>'
-                if other.image
-                else ""
-            )
-            + f'<h3><a href="{url(other.path, host)}" rel="bookmark">{text(other.title)}</a></h3>'
-            f'<p class="post-meta">{_date_span(other)}</p></div>'
-        )
-    return (
-        '<section id="related_posts"><div class="block-head"><h3>Related Articles</h3>'
-        '<div class="stripe-line"></div></div><div class="post-listing">'
-        + "".join(items)
-        + '<div class="clear"></div></div></section>\n'
+        paragraphs.insert(1, IN_POST_AD)
+    return sahifa.Post(
+        post_id=article.post_id,
+        url=url(article.path),
+        title=text(article.title),
+        published=article.published,
+        author=text(author.display_name),
+        author_slug=author.login,
+        categories=[(text(site.category(slug).name), slug) for slug in article.categories],
+        tags=[(text(site.tag(slug).name), slug) for slug in article.tags],
+        blocks=paragraphs,
+        views=article.views,
+        share_text=attr(article.title),
+        thumb=(upload(article.image), attr(article.title)) if article.image else None,
+        meta_line=article.meta_line,
+        share_top=article.share_top,
+        updated_span=article.updated_span,
+        navigation=(_neighbour(previous), _neighbour(following)),
+        related=[
+            _teaser(site.by_slug[slug], _article_link_host(article, 3, BARE_HTTP), alt="")
+            for slug in article.related
+        ],
+        check_also=(
+            _check_also(site.by_slug[article.check_also], _article_link_host(article, 5, MEDIA))
+            if article.check_also is not None
+            else None
+        ),
     )
 
 
-def _check_also(site: SiteSpec, article: ArticleSpec) -> str:
-    if article.check_also is None:
-        return ""
-    other = site.by_slug[article.check_also]
-    link = url(other.path, _article_link_host(article, 5, MEDIA))
+def _neighbour(other: ArticleSpec | None) -> tuple[str, str] | None:
+    return (text(other.title), url(other.path)) if other else None
+
+
+def _teaser(other: ArticleSpec, host: str, alt: str) -> sahifa.Teaser:
+    return sahifa.Teaser(
+        title=text(other.title),
+        href=url(other.path, host),
+        image=upload(other.image) if other.image else None,
+        date=display_date(other.published),
+        alt=alt,
+    )
+
+
+def _check_also(other: ArticleSpec, host: str) -> sahifa.Teaser:
     excerpt = " ".join(other.excerpt.split()[:20])
-    thumb = (
-        f'<div class="post-thumbnail"><a href="{link}"><img src="{upload(other.image)}" '
-        f'alt="{attr(other.title)}" /></a></div>'
-        if other.image
-        else ""
-    )
-    return (
-        '<section id="check-also-box" class="post-listing check-also-right">'
-        '<a href="#" id="check-also-close"><i class="fa fa-close"></i></a>'
-        '<div class="block-head"><h3>Check Also</h3></div>'
-        f'<div class="check-also-post">{thumb}'
-        f'<h2 class="post-title"><a href="{link}" rel="bookmark">{text(other.title)}</a></h2>'
-        f"<p>{text(excerpt)} &hellip;</p></div></section>\n"
-    )
+    teaser = _teaser(other, host, alt=attr(other.title))
+    return dataclasses.replace(teaser, excerpt=f"{text(excerpt)} &hellip;")
 
 
 def render_article(site: SiteSpec, article: ArticleSpec) -> str:
     primary = site.category(article.categories[0])
-    author = site.author(article.author)
-    classes = " ".join(
-        [f"post-{article.post_id}", "post", "type-post", "status-publish", "format-standard"]
-        + [f"category-{c}" for c in article.categories]
-        + [f"tag-{t}" for t in article.tags]
-    )
-    thumb = (
-        f'<div class="single-post-thumb"><img width="660" height="330" '
-        f'src="{upload(article.image)}" class="attachment-slider" alt="{attr(article.title)}" />'
-        "</div>\n"
-        if article.image
-        else ""
-    )
-    updated = (
-        f'<span style="display:none" class="updated">{article.published:%Y-%m-%d}</span>\n'
-        if article.updated_span
-        else ""
-    )
+    lines = sahifa.render_post(sahifa.COMPACT, _post(site, article))
     return (
         _head(f"{article.title} - {SITE_NAME}", _article_meta_tags(site, article))
         + f'\n<body id="top" class="single single-post postid-{article.post_id} '
@@ -359,26 +291,7 @@ def render_article(site: SiteSpec, article: ArticleSpec) -> str:
         + '<div class="content">\n'
         + _crumbs([(primary.name, f"/category/{primary.slug}/"), (article.title, None)])
         + '<div class="e3lan e3lan-post"><a href="https://example.org/ad">ad</a></div>\n'
-        + f'<article class="post-listing {classes}" id="the-post">\n'
-        + thumb
-        + '<div class="post-inner">\n'
-        + '<h1 class="name post-title entry-title"><span itemprop="name">'
-        + f"{text(article.title)}</span></h1>\n"
-        + (_post_meta(site, article) if article.meta_line else "")
-        + '<div class="clear"></div>\n'
-        + _entry(article)
-        + updated
-        + '<div style="display:none" class="vcard author" itemprop="author">'
-        + f'<strong class="fn">{text(author.display_name)}</strong></div>\n'
-        + _share_buttons(article)
-        + '<div class="clear"></div>\n</div>\n</article>\n'
-        + _tags_line(site, article)
-        + '<section id="author-box"><div class="block-head">'
-        + f'<h3>About {text(author.display_name)} </h3></div><div class="post-listing">'
-        + '<div class="author-bio"></div></div></section>\n'
-        + _navigation(site, article)
-        + _related(site, article)
-        + _check_also(site, article)
+        + "".join(line + "\n" for line in lines)
         + "</div><!-- .content -->\n"
         + _sidebar(site)
         + _footer()
