@@ -77,7 +77,7 @@ def busiest_second(times: list[float]) -> int:
 
 def queued_memory(redis_url: str) -> tuple[float, float]:
     """Redis bytes per queued URL and per dupefilter fingerprint, from 100,000 of each."""
-    from spiders.atnews import AtnewsSpider
+    from atnews_scraper.spiders.atnews import AtnewsSpider
 
     client: Any = redis.Redis.from_url(redis_url)
     run = Run(client, "bench", "memory")

@@ -1,5 +1,6 @@
 """What the store already holds, read once at the start of a run: the incremental crawl skips
-articles it knows unless the sitemap says they changed."""
+articles it knows unless the sitemap says they changed, and the crawl's store pipeline starts
+from the key index built by the same read (ingest/article_store.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from pymongo.database import Database
 
 from atnews_scraper.database import ARTICLES
+from atnews_scraper.ingest.article_store import KEY_INDEX_FIELDS, KeyIndex, known_from_document
 
 KNOWN_FIELDS = (
     "url",
@@ -64,24 +66,45 @@ def index_known(documents: Iterable[Mapping[str, Any]]) -> dict[str, KnownArticl
     """Canonical URL (and every alias) -> what is known of the article."""
     known: dict[str, KnownArticle] = {}
     for document in documents:
-        url = document.get("url")
-        if not isinstance(url, str):
-            continue
-        article = KnownArticle(
-            url=url,
-            sitemap_lastmod=document.get("sitemap_lastmod"),
-            fetched_at=document.get("fetched_at"),
-            etag=document.get("http_etag"),
-            last_modified=document.get("http_last_modified"),
-            modified_at=document.get("modified_at"),
-        )
-        known[url] = article
-        for alias in document.get("url_aliases") or ():
-            if isinstance(alias, str):
-                known.setdefault(alias, article)
+        add_known(known, document)
     return known
 
 
-def load_known(database: Database) -> dict[str, KnownArticle]:
-    projection = {name: 1 for name in KNOWN_FIELDS} | {"_id": 0}
-    return index_known(database[ARTICLES].find({}, projection))
+def add_known(known: dict[str, KnownArticle], document: Mapping[str, Any]) -> None:
+    """Index one stored article under its URL and every alias (an earlier article keeps an
+    alias it already has)."""
+    url = document.get("url")
+    if not isinstance(url, str):
+        return
+    article = KnownArticle(
+        url=url,
+        sitemap_lastmod=document.get("sitemap_lastmod"),
+        fetched_at=document.get("fetched_at"),
+        etag=document.get("http_etag"),
+        last_modified=document.get("http_last_modified"),
+        modified_at=document.get("modified_at"),
+    )
+    known[url] = article
+    for alias in document.get("url_aliases") or ():
+        if isinstance(alias, str):
+            known.setdefault(alias, article)
+
+
+@dataclass(frozen=True)
+class StoredArticles:
+    """The stored articles as a crawl starts, from one read of the collection: what the crawl
+    plan knows of each (by URL and alias), and the key index the crawl's store starts from."""
+
+    known: dict[str, KnownArticle]
+    keys: KeyIndex
+
+
+def read_stored(database: Database) -> StoredArticles:
+    """One read of the articles collection, for both the crawl plan and the store."""
+    known: dict[str, KnownArticle] = {}
+    keys = KeyIndex()
+    projection = dict.fromkeys((*KNOWN_FIELDS, *KEY_INDEX_FIELDS), True)
+    for document in database[ARTICLES].find({}, projection):
+        add_known(known, document)
+        keys.add(known_from_document(document))
+    return StoredArticles(known, keys)

@@ -1,14 +1,16 @@
-"""What one crawl run is asked to do, checked once, from command-line options."""
+"""What one crawl run is asked to do, checked once, from command-line options: the options
+`atnews crawl` and `atnews worker` share are declared and converted here, once."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from atnews_scraper.config import DEFAULT_HOSTS, DEFAULT_SITE_URL
+from atnews_scraper.config import DEFAULT_HOSTS, DEFAULT_SITE_URL, Config
 from atnews_scraper.errors import ConfigError
 
 SOURCES = ("sitemaps", "feeds", "listings", "links")
@@ -30,6 +32,65 @@ class CrawlOptions:
     log_file: Path | None = None
     scrapy_settings: tuple[tuple[str, str], ...] = ()  # `-s NAME=VALUE`, applied last
     feeds: dict[str, dict[str, object]] = field(default_factory=dict)  # `-o/-O FILE`: FEEDS
+
+
+def add_crawl_options(parser: argparse.ArgumentParser, log_file: str) -> None:
+    """The options of a crawl run that `atnews crawl` and `atnews worker` both take; log_file
+    names the default log file (in the help)."""
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="fetch from this root instead (a mirror, `atnews replay`); default: $ATNEWS_SITE_URL "
+        "or https://www.afghanistantimes.af/",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="walk every sitemap, feed and listing page"
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="fetch already stored articles again"
+    )
+    parser.add_argument(
+        "--since", metavar="DATE", help="only articles published or changed on or after YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--no-polite",
+        dest="polite",
+        action="store_false",
+        help="no delays, no AutoThrottle (mirrors, replay, tests); robots.txt is still obeyed",
+    )
+    parser.add_argument(
+        "--sources",
+        default=",".join(SOURCES),
+        help=f"comma-separated discovery sources (default: {','.join(SOURCES)})",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"per-request timeout (default: {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--log-file", metavar="PATH", type=Path, help=f"log file (default: {log_file})"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def crawl_options_from_args(args: argparse.Namespace, config: Config) -> CrawlOptions:
+    """The run's options from those add_crawl_options declares, every value checked; raises
+    ConfigError with a one-line reason."""
+    check_positive("--timeout", args.timeout)
+    return CrawlOptions(
+        site_url=check_site_url(config.site_url),
+        hosts=config.hosts,
+        full=args.full,
+        refresh=args.refresh,
+        since=parse_since(args.since) if args.since else None,
+        polite=args.polite,
+        sources=parse_sources(args.sources),
+        timeout=args.timeout,
+        log_file=args.log_file.resolve() if args.log_file else None,
+    )
 
 
 def parse_sources(value: str) -> frozenset[str]:

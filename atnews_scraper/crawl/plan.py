@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from atnews_scraper.crawl.known import KnownArticle
+from pymongo.database import Database
+
+from atnews_scraper.crawl.known import KnownArticle, read_stored
 from atnews_scraper.crawl.options import CrawlOptions
-from atnews_scraper.crawl.state import CrawlState
+from atnews_scraper.crawl.state import CrawlState, load_state
+from atnews_scraper.ingest.article_store import KeyIndex
 from atnews_scraper.urls import UrlRules
 
 
@@ -16,6 +19,20 @@ class CrawlPlan:
     options: CrawlOptions = field(default_factory=CrawlOptions)
     known: dict[str, KnownArticle] = field(default_factory=dict)
     state: CrawlState = field(default_factory=CrawlState)
+    # The store's key index from the read that made `known`, for the crawl's store pipeline
+    # (ingest/session.py): the crawl reads the stored articles once.
+    store_keys: KeyIndex | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_store(cls, options: CrawlOptions, database: Database) -> CrawlPlan:
+        """The plan of a crawl into `database`: what it stores and the previous run's state."""
+        stored = read_stored(database)
+        return cls(options, stored.known, load_state(database), stored.keys)
+
+    def take_store_keys(self) -> KeyIndex | None:
+        """The key index, once (the store changes it as it writes); later, None."""
+        keys, self.store_keys = self.store_keys, None
+        return keys
 
     @property
     def rules(self) -> UrlRules:

@@ -23,12 +23,11 @@ from scrapy.spiders import Spider
 
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.extraction import peak_rss_mb
-from atnews_scraper.crawl.known import load_known
 from atnews_scraper.crawl.lock import CrawlLock
 from atnews_scraper.crawl.logs import setup_logging
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
-from atnews_scraper.crawl.state import load_state, save_state
+from atnews_scraper.crawl.state import save_state
 from atnews_scraper.crawl.summary import (
     FAILURE_THRESHOLD,
     RunFacts,
@@ -193,7 +192,7 @@ def _locked_run(
     try:
         recorded = store_pending(config, database)
         replay_before_crawl(config, database, uri)  # what it stores counts as known
-        plan = CrawlPlan(options, load_known(database), load_state(database))
+        plan = CrawlPlan.from_store(options, database)
     except PyMongoError as exc:  # it answered the ping, then went away
         raise StoreUnavailable(
             f"the database at {hide_password(uri)} went away at the start of the crawl "

@@ -24,6 +24,7 @@ from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.runner import lock_path
 from atnews_scraper.crawl.summary import summary_json, summary_text
 from atnews_scraper.database import connect, resolve_uri
+from atnews_scraper.distributed.options import DistributedOptions
 from atnews_scraper.distributed.redis_server import PrivateRedis, connect_redis
 from atnews_scraper.distributed.run import Run, RunOptions
 from atnews_scraper.distributed.worker import finish_run, site_rate, stored_summary
@@ -70,10 +71,8 @@ def run_local_workers(
     config: Config,
     options: CrawlOptions,
     workers: int,
+    distributed: DistributedOptions,
     *,
-    redis_url: str | None = None,
-    rate: float | None = None,
-    concurrency: int | None = None,
     json_output: bool = False,
     out: TextIO | None = None,
     say: Callable[[str], None] | None = None,
@@ -82,7 +81,7 @@ def run_local_workers(
     tell = say or (lambda message: print(message, file=sys.stderr))
     with CrawlLock(lock_path(config)):
         private = PrivateRedis(config.var_dir)
-        url = redis_url or os.environ.get("REDIS_URL")
+        url = distributed.redis_url or os.environ.get("REDIS_URL")
         started_here = False
         if not url:
             started_here = private.pid() is None
@@ -92,12 +91,14 @@ def run_local_workers(
             uri = resolve_uri(config, tell)
             database = connect(uri, config.db_name)
             run, _ = Run.join_or_create(
-                client, config.db_name, RunOptions(options, site_rate(options, rate))
+                client, config.db_name, RunOptions(options, site_rate(options, distributed.rate))
             )
             tell(f"crawling {options.site_url} with {workers} workers (run {run.run_id})")
             codes = _run_workers(
                 [
-                    worker_command(config, options, url, run.run_id, uri, i, concurrency)
+                    worker_command(
+                        config, options, url, run.run_id, uri, i, distributed.concurrency
+                    )
                     for i in range(workers)
                 ]
             )

@@ -17,12 +17,11 @@ from scrapy.settings import Settings
 
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.extraction import peak_rss_mb
-from atnews_scraper.crawl.known import load_known
 from atnews_scraper.crawl.logs import setup_logging
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
 from atnews_scraper.crawl.runner import run_scrapy, scrapy_settings
-from atnews_scraper.crawl.state import load_state, save_state
+from atnews_scraper.crawl.state import save_state
 from atnews_scraper.crawl.summary import RunFacts, build_summary, store_summary, summary_json
 from atnews_scraper.database import CRAWL_RUNS, connect, resolve_uri
 from atnews_scraper.distributed.redis_server import RedisUnavailable, connect_redis
@@ -104,7 +103,7 @@ def run_worker(
     options = run_options.crawl
     worker = new_worker_id()
     run.beat(worker)
-    plan = CrawlPlan(options, load_known(database), load_state(database))
+    plan = CrawlPlan.from_store(options, database)
     log_file = options.log_file or config.log_dir / f"worker-{worker}.log"
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setLevel(logging.WARNING)

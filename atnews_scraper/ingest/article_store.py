@@ -62,6 +62,8 @@ INDEXES: tuple[tuple[str, str, list[tuple[str, Any]], dict[str, Any]], ...] = (
 TEXT_INDEX = (ARTICLES, "title_text_body_text", [("title", TEXT), ("body", TEXT)])
 KEY_FIELDS = ("url", "url_aliases", "post_id", "content_hash", "simhash", "revision")
 STATE_FIELDS = ("first_seen_at", "last_seen_at", "fetched_at", "duplicate_of")
+# What known_from_document reads of a stored article.
+KEY_INDEX_FIELDS = (*KEY_FIELDS, *STATE_FIELDS, *REVISIONED_FIELDS)
 
 
 def ensure_indexes(database: Database) -> list[str]:
@@ -258,14 +260,18 @@ class ArticleStore:
         self.planned: list[str] | None = None  # the outcomes of the last batch, as planned
         self.notes: list[str] = []
 
-    def open(self) -> None:
-        """Create indexes and load the key index (one read of the stored articles)."""
+    def open(self, keys: KeyIndex | None = None) -> None:
+        """Create indexes and load the key index (one read of the stored articles), unless
+        given one built from a read just made (a crawl's: crawl/known.py)."""
         self.notes = ensure_indexes(self.database)
-        self.load_keys()
+        if keys is None:
+            self.load_keys()
+        else:
+            self.keys = keys
 
     def load_keys(self) -> None:
         keys = KeyIndex()
-        projection = dict.fromkeys((*KEY_FIELDS, *STATE_FIELDS, *REVISIONED_FIELDS), True)
+        projection = dict.fromkeys(KEY_INDEX_FIELDS, True)
         for document in self.database[ARTICLES].find({}, projection):
             keys.add(known_from_document(document))
         self.keys = keys

@@ -29,7 +29,7 @@ from pymongo.errors import PyMongoError
 from atnews_scraper.config import Config
 from atnews_scraper.database import connect, resolve_uri
 from atnews_scraper.errors import AtnewsError
-from atnews_scraper.ingest.article_store import ArticleStore, prepare
+from atnews_scraper.ingest.article_store import ArticleStore, KeyIndex, prepare
 from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import (
@@ -102,6 +102,9 @@ class IngestSession:
         self.target = JournalTarget(config.db_name, server_hosts(config.mongo_uri))
         self.journal_failure: str | None = None  # why the journal cannot be written, once it fails
         self.on_journal_failure: Callable[[str], object] | None = None
+        # The key index the crawl built when it read the store at its start: the first
+        # connection starts from it instead of reading the stored articles again.
+        self.stored_keys: KeyIndex | None = None
 
     # -- lifecycle (each pipeline opens and closes; the first and last do the work) ----------
 
@@ -129,7 +132,8 @@ class IngestSession:
             uri = resolve_uri(self.config)
             database = connect(uri, self.config.db_name, timeout_ms=CONNECT_TIMEOUT_MS)
             store = ArticleStore(database)
-            store.open()
+            store.open(self.stored_keys)
+            self.stored_keys = None
             self.target = target_of(database, uri)
             try:
                 result = replay(self.config.journal_dir, store, self.target)
@@ -296,5 +300,8 @@ def session_for_crawler(crawler: Any) -> IngestSession:
             batch_size=settings.getint("ATNEWS_BATCH_SIZE", BATCH_SIZE),
             max_delay_s=settings.getfloat("ATNEWS_FLUSH_SECONDS", MAX_DELAY_S),
         )
+        plan = getattr(crawler.spider, "plan", None)  # atnews_scraper.crawl.plan.CrawlPlan
+        if plan is not None:
+            session.stored_keys = plan.take_store_keys()
         _SESSIONS[crawler] = session
     return session
