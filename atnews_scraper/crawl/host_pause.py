@@ -1,8 +1,9 @@
 """The host pause: a host that answers 429 or 503 is sent nothing until the pause ends.
 
-Public Scrapy API only: the ``response_downloaded`` signal, ``Downloader.get_slot_key``, the
-``download_slot`` request meta key, a Slot's ``delay`` (as AutoThrottle reads and sets it), and a
-download handler (DOWNLOAD_HANDLERS, ``BaseDownloadHandler``) that wraps Scrapy's own.
+Public Scrapy API only: the ``response_downloaded`` signal, ``Downloader.get_slot_key`` and
+``Downloader.slots``, the ``download_slot`` request meta key, a Slot's ``download_delay()`` (its
+delay, as AutoThrottle sets it, varied by its jitter), and a download handler
+(DOWNLOAD_HANDLERS, ``BaseDownloadHandler``) that wraps Scrapy's own.
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ class HostPauseDownloadHandler(BaseDownloadHandler):
             while (left := self.pauses.remaining(key)) > 0:
                 await asyncio.sleep(left)
             slot = downloader(self.crawler).slots.get(key)
-            if slot is not None:
-                self.pauses.pause(key, slot.delay)  # the next held request waits a delay more
+            if slot is not None:  # the next one waits a delay more, varied as the slot varies it
+                self.pauses.pause(key, slot.download_delay())
         return await self.handler.download_request(request)
 
     async def close(self) -> None:
