@@ -33,8 +33,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # SiteHostsMiddleware
 }
-# Scrapy's HTTP handler, holding the requests that were already waiting in the downloader when
-# their host was paused (see atnews_scraper.crawl.host_pause).
+# Scrapy's HTTP handler (ATNEWS_HTTP_DOWNLOAD_HANDLER, HTTP11DownloadHandler unless set), holding
+# the requests that were already waiting in the downloader when their host was paused (see
+# atnews_scraper.crawl.host_pause).
 DOWNLOAD_HANDLERS = {
     "http": "atnews_scraper.crawl.host_pause.HostPauseDownloadHandler",
     "https": "atnews_scraper.crawl.host_pause.HostPauseDownloadHandler",
