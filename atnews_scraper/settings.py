@@ -25,13 +25,20 @@ DOWNLOADER_MIDDLEWARES = {
     "atnews_scraper.crawl.middleware.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "atnews_scraper.crawl.middleware.BackoffRetryMiddleware": 550,
+    "atnews_scraper.crawl.retry.BackoffRetryMiddleware": 550,
     # Last before the download: requests to a host that answered 429 / 503 wait here.
-    "atnews_scraper.crawl.middleware.HostPauseMiddleware": 950,
+    "atnews_scraper.crawl.host_pause.HostPauseMiddleware": 950,
     # WordPress answers with HTTP redirects, not <meta refresh>; no site needs HTTP auth.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # SiteHostsMiddleware
+}
+# Scrapy's HTTP handler (ATNEWS_HTTP_DOWNLOAD_HANDLER, HTTP11DownloadHandler unless set), holding
+# the requests that were already waiting in the downloader when their host was paused (see
+# atnews_scraper.crawl.host_pause).
+DOWNLOAD_HANDLERS = {
+    "http": "atnews_scraper.crawl.host_pause.HostPauseDownloadHandler",
+    "https": "atnews_scraper.crawl.host_pause.HostPauseDownloadHandler",
 }
 # Each spider middleware wraps every callback output; these do nothing this crawl needs
 # (URLs are canonical and short, depth is unlimited).
@@ -62,7 +69,7 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider logs each failure once, as a warn
 ATNEWS_RETRY_BACKOFF = 2.0  # first wait before a retry; doubles each time
 ATNEWS_RETRY_AFTER_MAX = 300.0  # the longest Retry-After honoured
 # After a 429 or 503 the whole host pauses: for its Retry-After, or without one (when this is on)
-# for the retry's backoff. See atnews_scraper.crawl.middleware.HostPauseMiddleware.
+# for the retry's backoff. See atnews_scraper.crawl.host_pause.HostPauseMiddleware.
 ATNEWS_PAUSE_WITHOUT_RETRY_AFTER = True
 # robots.txt Crawl-delay: the least time between two requests, max(DOWNLOAD_DELAY, Crawl-delay),
 # also AutoThrottle's minimum; a Crawl-delay above ATNEWS_CRAWL_DELAY_MAX is capped (a warning).
@@ -96,7 +103,6 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "atnews_scraper.crawl.logs.ShortItemLogFormatter"
 
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 

@@ -1,13 +1,25 @@
 """How fast the crawl may go to a host: pauses after "slow down" answers, robots.txt Crawl-delay.
 
-Pure: no Scrapy here. The downloader middlewares (middleware.py) and the spider apply these.
+Decisions only, no Scrapy machinery: the downloader middlewares (host_pause.py, retry.py,
+crawl_delay.py, distributed/politeness.py) and the spider apply these.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from atnews_scraper.timestamps import parse_http_date
+
+if TYPE_CHECKING:
+    from scrapy.http import Request, Response
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 # The answers that ask a client to slow down: the whole host pauses, not just the one request.
 SLOW_DOWN_STATUSES = frozenset({429, 503})
@@ -25,6 +37,52 @@ class Backoff:
         if retry_after is not None:
             return min(retry_after, self.cap)
         return min(self.first * 2**retry_times, self.cap)
+
+
+def retry_after_seconds(value: bytes | str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent,
+    and None, with a log line, for anything else (the header is then ignored)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isascii() and text.isdigit():  # str.isdigit() also takes "²" and "١٢"
+        return float(text)
+    when = parse_http_date(text)
+    if when is None:
+        logger.info("Retry-After %r is neither seconds nor an HTTP date: ignored", text[:80])
+        return None
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def backoff(settings: BaseSettings) -> Backoff:
+    """ATNEWS_RETRY_BACKOFF (first wait, seconds), ATNEWS_RETRY_AFTER_MAX (cap on any wait)."""
+    return Backoff(
+        first=settings.getfloat("ATNEWS_RETRY_BACKOFF", 1.0),
+        cap=settings.getfloat("ATNEWS_RETRY_AFTER_MAX", 120.0),
+    )
+
+
+@dataclass(frozen=True)
+class SlowDown:
+    """The host pause a "slow down" answer asks for."""
+
+    seconds: float
+    retry_after: bool  # the length is the answer's Retry-After (else the retry's backoff)
+
+
+def slow_down(
+    response: Response, request: Request, backoff: Backoff, without_retry_after: bool
+) -> SlowDown | None:
+    """The pause after ``response``: a 429 or 503 pauses the host for its Retry-After (capped),
+    else, when ``without_retry_after``, for the retry's backoff; None for any other answer."""
+    if response.status not in SLOW_DOWN_STATUSES:
+        return None
+    asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+    if asked is None and not without_retry_after:
+        return None
+    seconds = backoff.seconds(request.meta.get("retry_times", 0), asked)
+    return SlowDown(seconds=seconds, retry_after=asked is not None)
 
 
 class HostPause:

@@ -7,6 +7,8 @@
   script (a token bucket of one token: at most one request per interval, site-wide).
   The interval is max(1 / ATNEWS_SITE_RATE, robots.txt Crawl-delay); a 429 / 503 sets the
   host pause in Redis, and every worker waits it out (Retry-After, else the retry backoff).
+
+Public Scrapy API only: process_request and the ``response_downloaded`` signal.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from protego import Protego
 from scrapy import signals
 from scrapy.http import Request, Response
 
-from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT, backoff, retry_after_seconds
-from atnews_scraper.crawl.pacing import SLOW_DOWN_STATUSES
+from atnews_scraper.crawl.middleware import ROBOTS_EXEMPT
+from atnews_scraper.crawl.pacing import backoff, slow_down
 from atnews_scraper.distributed.run import Run
 from atnews_scraper.distributed.scheduler import redis_lost, run_of
 
@@ -132,16 +134,15 @@ class SharedPaceMiddleware:
             redis_lost(self.crawler, exc)
 
     def on_response(self, response: Response, request: Request) -> None:
-        if response.status not in SLOW_DOWN_STATUSES:
+        pause = slow_down(response, request, self.backoff, self.without_retry_after)
+        if pause is None:
             return
-        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
-        if asked is None and not self.without_retry_after:
-            return
-        seconds = self.backoff.seconds(request.meta.get("retry_times", 0), asked)
         try:
-            added = self.pace.pause(seconds)
+            added = self.pace.pause(pause.seconds)
         except redis.RedisError as exc:
             redis_lost(self.crawler, exc)
             return
         if added > 0:
-            log.info("site paused for every worker: %.1f s (HTTP %d)", seconds, response.status)
+            log.info(
+                "site paused for every worker: %.1f s (HTTP %d)", pause.seconds, response.status
+            )
