@@ -27,7 +27,7 @@ from atnews_scraper.crawl.worker import (
     extract_page,
     ignore_interrupts,
     peak_rss_mb,
-    started,
+    process_id,
 )
 from atnews_scraper.extract import extract_article
 from atnews_scraper.record import ArticleRecord
@@ -110,7 +110,7 @@ class CrawlExtractor:
         # The pool starts a process per call while none is idle: one call each starts them all.
         try:
             for _ in range(self.workers):
-                self._track(self._pool.submit(started))
+                self._track(self._pool.submit(process_id))
         except OSError as exc:
             self._give_up(f"it could not start: {exc}")
 

@@ -25,8 +25,9 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def started() -> int:
-    """Nothing: a call that makes the pool start a worker (and import the extractor) early."""
+def process_id() -> int:
+    """This worker's process ID: a call that makes the pool start a worker (and import the
+    extractor) before the first page."""
     return os.getpid()
 
 
