@@ -9,10 +9,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from pymongo.errors import ConnectionFailure
-
 from atnews_scraper import __version__
-from atnews_scraper.analysis.formatting import terminal_safe
 from atnews_scraper.errors import EXIT_PARTIAL, EXIT_UNAVAILABLE, EXIT_USAGE, AtnewsError
 
 # Order is the order of `atnews --help`.
@@ -123,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     # Last resort: whatever a command did not turn into an AtnewsError is still one line.
-    except ConnectionFailure as exc:
+    except database_connection_failure() as exc:
         reason = f"the database connection failed ({exc}); check that the server is running"
         return fail(args, reason, EXIT_UNAVAILABLE)
     except OSError as exc:
@@ -138,8 +135,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(args, reason, EXIT_PARTIAL)
 
 
+# This module imports only what every command needs: extraction worker processes (spawned by
+# crawl/extraction.py) import the crawl's main module again, and need neither pymongo nor rich.
+def database_connection_failure() -> type[Exception]:
+    """pymongo's ConnectionFailure, imported when an error reaches the clause that names it."""
+    from pymongo.errors import ConnectionFailure
+
+    return ConnectionFailure
+
+
 def fail(args: argparse.Namespace, reason: str, exit_code: int) -> int:
     """One error line on stderr (after the traceback, with --debug); the exit code."""
+    from atnews_scraper.analysis.formatting import terminal_safe
+
     error = sys.exc_info()[1]
     if args.debug and error is not None and not isinstance(error, AtnewsError):
         traceback.print_exc()

@@ -26,9 +26,10 @@ def sahifa_page(paragraphs: str, head: str = "") -> str:
     ("data", "content_type", "charset", "guessed"),
     [
         (TEXT.encode("utf-8"), None, "utf-8", False),
-        (TEXT.encode("cp1252"), "text/html; charset=windows-1252", "windows-1252", False),
+        # labels resolve to Python's codec names (w3lib's resolve_encoding)
+        (TEXT.encode("cp1252"), "text/html; charset=windows-1252", "cp1252", False),
         (TEXT.encode("cp1252"), "text/html; charset=ISO-8859-1", "cp1252", False),
-        (b"<meta charset='windows-1252'>" + TEXT.encode("cp1252"), None, "windows-1252", False),
+        (b"<meta charset='windows-1252'>" + TEXT.encode("cp1252"), None, "cp1252", False),
         (
             b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
             + TEXT.encode("cp1252"),
@@ -61,6 +62,12 @@ def sahifa_page(paragraphs: str, head: str = "") -> str:
         ),
         # ... and over one that does not
         (TEXT.encode("utf-8"), "text/html; charset=ISO-8859-1", "utf-8", True),
+        # ... however the Latin code page is spelt
+        (TEXT.encode("utf-8"), "text/html; charset=windows-1252", "utf-8", True),
+        (TEXT.encode("utf-8"), "text/html; charset=ISO-8859-15", "utf-8", True),
+        # a <meta> in a comment, or past the page's <body> tag, declares nothing (as in browsers)
+        (b"<!-- <meta charset='koi8-r'> -->" + TEXT.encode("utf-8"), None, "utf-8", False),
+        (b"<body><meta charset='koi8-r'>" + TEXT.encode("utf-8"), None, "utf-8", False),
     ],
 )
 def test_decode_html(data: bytes, content_type: str | None, charset: str, guessed: bool) -> None:

@@ -1,42 +1,51 @@
-"""The extraction worker process: `python -m atnews_scraper.crawl.worker FD`.
+"""What runs in an extraction worker process: a page in, its record (or the extractor's error) out.
 
-It reads requests from the socket FD and answers each, in order, on the same socket. Every
-message is a frame: a 4-byte big-endian length, then a pickle. The first request is the crawl's
-``UrlRules``; each later one is ``(url, html, content_type)`` and its answer is
-``(ok, record or error text, peak resident MB)``. The worker exits when the crawl closes the
-socket (or dies). It imports only the extractor, not Scrapy or the store.
+The crawl's process pool (crawl/extraction.py) calls these functions in processes that import
+only this module and the extractor, not Scrapy or the store. Everything a page needs (its URL
+rules and the category names the crawl has learnt) comes with it: a worker keeps no state.
 """
 
 from __future__ import annotations
 
-import pickle
+import os
 import resource
 import signal
-import socket
-import struct
-import sys
-from typing import Any, BinaryIO
 
 from atnews_scraper.extract import extract_article
-
-HEADER = struct.Struct(">I")
-
-
-def frame(message: Any) -> bytes:
-    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(payload)) + payload
+from atnews_scraper.record import ArticleRecord
+from atnews_scraper.urls import UrlRules
 
 
-def read_frame(stream: BinaryIO) -> Any:
-    """The next message, or None at the end of the stream."""
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
-        return None
-    return pickle.loads(payload)
+class ExtractorRaised(Exception):
+    """The extractor raised in a worker; the message names the original exception."""
+
+
+def ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the crawl stops cleanly and shuts its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_id() -> int:
+    """This worker's process ID: a call that makes the pool start a worker (and import the
+    extractor) before the first page."""
+    return os.getpid()
+
+
+def extract_page(
+    html: bytes,
+    url: str,
+    rules: UrlRules,
+    content_type: str | None,
+    category_names: dict[str, str],
+) -> tuple[ArticleRecord, int, float]:
+    """The page's record, this worker's process ID and its peak resident memory in MB."""
+    try:
+        record = extract_article(
+            html, url, rules=rules, content_type=content_type, category_names=category_names
+        )
+    except Exception as exc:  # one line for the crawl, which counts it and goes on
+        raise ExtractorRaised(f"{type(exc).__name__}: {exc}") from None
+    return record, os.getpid(), peak_rss_mb()
 
 
 def peak_rss_mb() -> float:
@@ -53,30 +62,3 @@ def peak_rss_mb() -> float:
     except (OSError, ValueError, IndexError):
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def serve(sock: socket.socket) -> None:
-    with sock, sock.makefile("rb") as requests:
-        rules = read_frame(requests)
-        while (request := read_frame(requests)) is not None:
-            url, html, content_type = request
-            try:
-                answer: tuple[bool, Any, float] = (
-                    True,
-                    extract_article(html, url, rules=rules, content_type=content_type),
-                    peak_rss_mb(),
-                )
-            except Exception as exc:  # reported to the crawl, which counts it and goes on
-                answer = (False, f"{type(exc).__name__}: {exc}", peak_rss_mb())
-            sock.sendall(frame(answer))
-
-
-def main(argv: list[str]) -> int:
-    # Ctrl-C reaches the whole process group: the crawl stops cleanly and closes the socket.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    serve(socket.socket(fileno=int(argv[1])))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    to_unicode,
+)
 
 from atnews_scraper.gunzip import GZIP_MAGIC, GzipCorrupt, GzipTooLarge, gunzip_capped
 from atnews_scraper.sequences import unique
@@ -19,30 +25,6 @@ MAX_DECOMPRESSED = 64 * 1024 * 1024
 # bounded and a record stays far below MongoDB's 16 MB document limit.
 MAX_HTML_CHARS = 3_000_000
 
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE | re.DOTALL
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# Labels browsers treat as another encoding (WHATWG Encoding Standard).
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "iso_8859-1": "cp1252",
-    "x-user-defined": "cp1252",
-    "utf8": "utf-8",
-    "unicode": "utf-16-le",
-}
 _BINARY_MAGIC = (
     (b"%PDF", "a PDF file"),
     (b"\x89PNG", "a PNG image"),
@@ -128,19 +110,26 @@ def _keep_json_ld(match: re.Match[str]) -> str:
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str, bool]:
-    """Bytes to text: HTTP header charset, BOM, <meta> charset, UTF-8, charset-normalizer, cp1252.
+    """Bytes to text: BOM, HTTP header charset, <meta> charset, UTF-8, charset-normalizer, cp1252.
 
     Returns (text, charset, guessed); guessed is True when no declared charset could decode it.
+    The BOM and the declarations are read by w3lib, as Scrapy reads them, labels resolved as
+    browsers do (ISO-8859-1 is windows-1252); w3lib's ``html_to_unicode`` is not used: it trusts
+    the first declaration, where a page's own bytes decide here (the rules below it lacks).
     """
     if not data.strip():
         raise ExtractionError("empty input: the page has no content")
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             raise ExtractionError(f"binary input: this is {what}, not an HTML page")
-    for bom, charset in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(charset, errors="replace"), charset, False
-    declared = _declared_charsets(data, content_type)
+    bom_charset, bom = read_bom(data)
+    if bom_charset is not None and bom is not None:
+        return to_unicode(data[len(bom) :], bom_charset), bom_charset, False
+    declared = unique(
+        charset
+        for charset in (http_content_type_encoding(content_type), html_body_declared_encoding(data))
+        if charset is not None
+    )
     if declared and _is_latin_codepage(declared[0]) and _is_utf8_text(data):
         # A server default ("ISO-8859-1") over a UTF-8 page: windows-1252 would decode it, as
         # mojibake. Text in a single-byte charset is practically never valid multi-byte UTF-8.
@@ -148,7 +137,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
     for charset in declared:
         try:
             return data.decode(charset), charset, False
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
     for charset in declared:
         text = _mostly_decodes(data, charset)
@@ -156,7 +145,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
             return text, charset, False
     wide = _utf16_without_bom(data)
     if wide:
-        return data.decode(wide, errors="replace"), wide, True
+        return to_unicode(data, wide), wide, True
     if b"\x00" in data[:1024] and data.count(b"\x00") > len(data[:1024]) // 8:
         raise ExtractionError("binary input: the page is full of NUL bytes")
     try:
@@ -165,45 +154,22 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
         pass
     guess = _normalizer_guess(data)
     if guess and not _is_latin_codepage(guess):
-        return data.decode(guess, errors="replace"), guess, True
+        return to_unicode(data, guess), guess, True
     # Latin-script single-byte pages are told apart badly by statistics (cp1257 for French);
     # windows-1252 is what browsers assume for them.
-    return data.decode("cp1252", errors="replace"), "cp1252", True
+    return to_unicode(data, "cp1252"), "cp1252", True
 
 
 def _mostly_decodes(data: bytes, charset: str) -> str | None:
     """The text in ``charset`` with its few invalid bytes replaced (U+FFFD), as a browser shows a
     page with a stray bad byte; None when the bytes are mostly not that charset (a page in
     another encoding altogether), which is then guessed."""
-    try:
-        text = data.decode(charset, errors="replace")
-    except LookupError:
-        return None
+    text = to_unicode(data, charset)
     replaced = text.count("\ufffd")
     if codecs.lookup(charset).name == "utf-8":
         replaced -= data.count("\ufffd".encode())  # U+FFFD written in the page itself
     decoded = sum(1 for char in text if ord(char) > 127) - replaced
     return text if replaced * _MOSTLY_VALID <= decoded else None
-
-
-def _declared_charsets(data: bytes, content_type: str | None) -> list[str]:
-    found: list[str] = []
-    if content_type:
-        match = _HEADER_CHARSET.search(content_type)
-        if match:
-            found.append(match.group(1))
-    meta = _META_CHARSET.search(data[:8192])
-    if meta:
-        found.append(meta.group(1).decode("ascii", "replace"))
-    known: list[str] = []
-    for label in found:
-        charset = _ALIASES.get(label.lower(), label.lower())
-        try:
-            codecs.lookup(charset)
-        except LookupError:
-            continue
-        known.append(charset)
-    return unique(known)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
