@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 from scrapy.http import HtmlResponse, Request
+from scrapy.squeues import PickleFifoDiskQueue
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -111,3 +114,33 @@ def test_listing_stops_paging_after_a_run_of_known_articles() -> None:
     assert stats(spider)["atnews/listings/stopped_at_known"] == 1
     again = list(spider_for(stored).parse_listing(listing([*paths, "/new-one/"]), LISTING))
     assert [r.url for r in again] == [SITE + "new-one/", SITE + "page/2/"]
+
+
+def test_the_spider_file_keeps_only_discovery() -> None:
+    """Issue 14: request decisions, bookkeeping and article reading live in crawl/."""
+    source = Path(__file__).resolve().parents[1] / "spiders" / "atnews.py"
+    assert len(source.read_text(encoding="utf-8").splitlines()) < 200
+
+
+def test_a_request_and_its_context_survive_the_jobdir_disk_queue(tmp_path: Path) -> None:
+    """--jobdir keeps requests pickled on disk (the distributed queue pickles them too)."""
+    spider = spider_for()
+    spider.crawler.spider = spider
+    lastmod = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    request = article_request(spider, MAIN + "/new-one/", "sitemap", lastmod)
+    assert request is not None
+    disk_queue: Any = PickleFifoDiskQueue  # typed as its base class, without the crawler
+    queue = disk_queue(spider.crawler, str(tmp_path / "queue"))
+    queue.push(request)
+    queue.close()
+    back = disk_queue(spider.crawler, str(tmp_path / "queue")).pop()
+    assert back is not None
+    assert back.cb_kwargs == {
+        "context": PageContext(MAIN + "/new-one/", "article", "sitemap", lastmod)
+    }
+    assert (back.callback, back.errback) == (spider.parse_article, spider.on_error)
+    assert (back.url, back.priority, back.meta) == (
+        request.url,
+        10,
+        {"atnews_url": MAIN + "/new-one/"},
+    )
