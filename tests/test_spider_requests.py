@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,18 @@ def test_a_request_and_its_context_survive_the_jobdir_disk_queue(tmp_path: Path)
         10,
         {"atnews_url": MAIN + "/new-one/"},
     )
+
+
+def test_a_queued_request_pickles_as_small_as_with_the_dict_it_replaced() -> None:
+    lastmod = dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    full = PageContext(MAIN + "/page/3/", "listing", "pagination", lastmod, 2, 1, 3, MAIN + "/", 4)
+    for context in (full, PageContext(MAIN + "/", "listing", "start", known_run=1)):
+        assert pickle.loads(pickle.dumps(context, protocol=4)) == context
+    spider = spider_for()
+    request = article_request(spider, MAIN + "/a/", "sitemap")
+    assert request is not None
+    untyped = {"url": MAIN + "/a/", "kind": "article", "via": "sitemap", "lastmod": None}
+    meta = {"handle_httpstatus_list": [304, 404, 410], "atnews": untyped}
+    replaced = request.replace(cb_kwargs={}, meta=meta)
+    size = len(pickle.dumps(request.to_dict(spider=spider), protocol=4))
+    assert size <= len(pickle.dumps(replaced.to_dict(spider=spider), protocol=4))
