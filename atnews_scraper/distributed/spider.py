@@ -76,6 +76,16 @@ class DistributedAtnewsSpider(AtnewsSpider):
         spider.backlog = None
         return spider
 
+    @property
+    def state(self) -> dict[str, Any]:
+        """Nothing for a worker's --jobdir to keep: the articles requested are the run's, in
+        Redis (marked there only once queued: a resumed worker must not mark them for all)."""
+        return {}
+
+    @state.setter
+    def state(self, saved: dict[str, Any]) -> None:
+        pass
+
     def shared(self, step: Callable[..., Any], *args: Any) -> Any:
         """A step on the run in Redis; when Redis is gone the worker stops (None here)."""
         try:
