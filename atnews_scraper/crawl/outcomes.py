@@ -112,7 +112,8 @@ class PageOutcomes:
         return retry
 
     def on_error(self, failure: Failure) -> PageContext | None:
-        """The errback's bookkeeping; the request's context when the page failed or is gone."""
+        """The errback's bookkeeping: the request's context, or None when the failure is not the
+        page's (off-site, refused by robots.txt)."""
         exc = _exception(failure)
         request: Request = failure.request  # type: ignore[attr-defined]
         context = _context(request)
