@@ -1,7 +1,7 @@
 """The `atnews` spider: discovers the site's articles and fetches each once (docs/crawling.md).
-Only discovery lives here: the request gate (crawl/gate.py) decides which pages are requested,
-the page outcomes (crawl/outcomes.py) keep how each request ended, the article reader
-(crawl/articles.py) turns an article page into the item the pipelines store."""
+
+Only discovery is here: the request gate (crawl/gate.py) decides the requests, the page outcomes
+(crawl/outcomes.py) keep how each ended, crawl/articles.py makes an article page's item."""
 
 from __future__ import annotations
 
