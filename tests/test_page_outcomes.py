@@ -3,11 +3,12 @@ the crawl state, as the spider's errback and signals record them (no network).""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
@@ -131,3 +132,25 @@ def test_a_redirect_back_into_its_own_chain_is_a_redirect_loop() -> None:
     assert crawl.plan.state.new_failures == {
         MAIN + "/loop/": FailedUrl(MAIN + "/loop/", "article", "redirect_loop")
     }
+
+
+@pytest.mark.parametrize(
+    ("status", "stat", "failures"),
+    [
+        (404, "atnews/errors/http_404", 0),
+        (304, "atnews/articles/not_modified", 0),
+        (500, "atnews/errors/http_5xx", 1),
+    ],
+)
+def test_an_error_page_let_through_to_the_callback_is_never_an_article(
+    status: int, stat: str, failures: int
+) -> None:
+    """With -s HTTPERROR_ALLOW_ALL=1 Scrapy hands every answer to the callback."""
+    crawl = spider()
+    context = PageContext(MAIN + "/a/", "article", "sitemap")
+    sent = request(crawl, context)
+    page = b"<html><head><title>Not Found</title></head><body>Nothing here</body></html>"
+    response = HtmlResponse(sent.url, status=status, body=page, request=sent)
+    assert asyncio.run(crawl.articles.read(response, context)) is None
+    assert stats(crawl) == {stat: 1}
+    assert len(crawl.plan.state.new_failures) == failures

@@ -11,7 +11,7 @@ from scrapy.http import Request, Response, TextResponse
 from atnews_scraper.crawl.canonical import checked_record_url
 from atnews_scraper.crawl.context import PageContext
 from atnews_scraper.crawl.extraction import CrawlExtractor
-from atnews_scraper.crawl.failures import describe
+from atnews_scraper.crawl.failures import describe, status_kind
 from atnews_scraper.crawl.gate import RequestGate
 from atnews_scraper.crawl.outcomes import PageOutcomes
 from atnews_scraper.crawl.responses import header
@@ -36,6 +36,11 @@ class ArticleReader:
 
     async def read(self, response: Response, context: PageContext) -> ArticlePage | Request | None:
         """The article's item; a retry of a page cut short; None when there is nothing to store."""
+        if not 200 <= response.status < 300:  # only if HTTPERROR_ALLOW_ALL / _ALLOWED_CODES say so
+            if not self.outcomes.settled(response.status, context):
+                self.outcomes.fail(context, status_kind(response.status))
+                logger.warning("failed: %s (HTTP %d)", response.url, response.status)
+            return None
         if not isinstance(response, TextResponse):
             self.outcomes.resolve(context, "errors/not_html")
             return None
