@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from scrapy.http import Request
 
 from atnews_scraper.config import PROJECT_ROOT
+from atnews_scraper.crawl.context import PageContext
+from atnews_scraper.crawl.gate import PRIORITY_ARTICLE, Fetch
 from atnews_scraper.distributed.redis_server import PrivateRedis
 from atnews_scraper.distributed.run import Run
 from atnews_scraper.distributed.scheduler import LeasedQueue
@@ -87,15 +88,8 @@ def queued_memory(redis_url: str) -> tuple[float, float]:
     pipe = client.pipeline(transaction=False)
     for n in range(QUEUED_URLS):
         url = f"https://www.afghanistantimes.af/a-typical-article-slug-of-some-length-{n}/"
-        request = Request(
-            url,
-            callback=spider.parse_article,
-            errback=spider.on_error,
-            priority=10,
-            meta={
-                "handle_httpstatus_list": [304, 404, 410],
-                "atnews": {"url": url, "kind": "article", "via": "sitemap", "lastmod": None},
-            },
+        request = Fetch(PageContext(url, "article", "sitemap"), url, PRIORITY_ARTICLE).request(
+            spider
         )
         pipe.zadd(run.queue_key, {queue.encode(request): -10})
         pipe.sadd(run.dupefilter_key, f"{n:040x}")

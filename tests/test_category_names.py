@@ -9,6 +9,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from atnews_scraper.crawl.category_names import category_names_in
+from atnews_scraper.crawl.context import PageContext
 from atnews_scraper.crawl.extraction import CrawlExtractor
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
@@ -43,7 +44,6 @@ def test_the_spider_learns_category_names_from_the_listings_it_reads() -> None:
     crawler.stats = MemoryStatsCollector(crawler)
     plan = CrawlPlan(CrawlOptions(site_url=SITE + "/"), {})
     spider = AtnewsSpider.from_crawler(crawler, plan=plan)
-    request = Request(SITE, meta={"atnews": {"url": SITE + "/", "kind": "listing", "page": 1}})
-    response = HtmlResponse(SITE, body=LISTING.encode(), encoding="utf-8", request=request)
-    list(spider.parse_listing(response))
+    response = HtmlResponse(SITE, body=LISTING.encode(), encoding="utf-8", request=Request(SITE))
+    list(spider.parse_listing(response, PageContext(SITE + "/", "listing", "start", page=1)))
     assert spider.extractor.category_names == {"nation": "Nation", "baghlan": "Baghlan"}

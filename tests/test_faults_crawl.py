@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler
 from atnews_scraper.cli import main
 from atnews_scraper.config import Config
 from atnews_scraper.crawl.canonical import trusted_canonical
+from atnews_scraper.crawl.context import PageContext
 from atnews_scraper.crawl.feeds import parse_feed
 from atnews_scraper.crawl.middleware import retry_after_seconds
 from atnews_scraper.crawl.options import CrawlOptions
@@ -440,10 +441,9 @@ def sitemap_requests(count: int, settings: dict[str, Any] | None = None) -> list
     plan = CrawlPlan(CrawlOptions(site_url="http://127.0.0.1:8123/"))
     spider = AtnewsSpider.from_crawler(crawler, plan=plan)
     url = "http://127.0.0.1:8123/sitemap.xml"
-    meta = {"atnews": {"url": f"{MAIN}/sitemap.xml", "kind": "sitemap", "via": "robots"}}
-    request = Request(url, meta=meta)
-    response = TextResponse(url, body=big_sitemap(count), encoding="utf-8", request=request)
-    requests = list(spider.parse_sitemap(response))
+    context = PageContext(f"{MAIN}/sitemap.xml", "sitemap", "robots")
+    response = TextResponse(url, body=big_sitemap(count), encoding="utf-8", request=Request(url))
+    requests = list(spider.parse_sitemap(response, context))
     assert len(spider.scheduled) == len(requests)
     marked = f"{MAIN}/sitemap.xml" in plan.state.new_marks  # kept once all are requested
     assert marked == (len(requests) == count)

@@ -79,7 +79,7 @@ class SiteHostsMiddleware(_CrawlerMiddleware):
         rules = _spider(self.crawler).rules
         url = request.url
         if not rules.is_own(url) and not request.meta.get("redirect_urls"):
-            url = request.meta.get("atnews", {}).get("url", url)  # its canonical URL
+            url = request.meta.get("atnews_url", url)  # its canonical URL
         if not rules.is_own(url):
             self._count("atnews/skipped/offsite")
             raise IgnoreRequest(f"off-site URL not followed: {request.url}")

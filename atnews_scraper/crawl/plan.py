@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pymongo.database import Database
 
+from atnews_scraper.config import load_config
 from atnews_scraper.crawl.known import KnownArticle, read_stored
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.state import CrawlState, load_state
@@ -44,3 +45,13 @@ class CrawlPlan:
         if self.options.full:
             return "full"
         return "incremental" if self.known else "first"
+
+
+def standalone_plan(site_url: str | None) -> CrawlPlan:
+    """The plan of `scrapy crawl atnews [-a site_url=URL]`: the configured site, nothing known.
+
+    `atnews crawl` builds the full plan (stored articles, failed URLs, the lock); a bare Scrapy
+    run fetches like a first crawl and leaves deduplication to the pipelines.
+    """
+    config = load_config(site_url=site_url)
+    return CrawlPlan(options=CrawlOptions(site_url=config.site_url, hosts=config.hosts))

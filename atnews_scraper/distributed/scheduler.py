@@ -29,6 +29,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from atnews_scraper.crawl.context import context_of
 from atnews_scraper.distributed.run import Run
 
 if TYPE_CHECKING:
@@ -144,8 +145,8 @@ class LeasedScheduler(Scheduler):
         lease = request.meta.pop(LEASE, None)  # its successor takes its place (or is a duplicate)
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
-            context = request.meta.get("atnews") or {}
-            article = context.get("url") if context.get("kind") == "article" else None
+            context = context_of(request)
+            article = context.url if context and context.kind == "article" else None
             queued = self.run.push(
                 self.queue.encode(request), -request.priority, fingerprint, lease, article
             )

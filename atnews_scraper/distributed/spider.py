@@ -19,6 +19,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from atnews_scraper.crawl.context import PageContext
 from atnews_scraper.distributed.politeness import SitePace
 from atnews_scraper.distributed.run import Run
 from atnews_scraper.distributed.scheduler import redis_lost, run_of, worker_of
@@ -59,9 +60,6 @@ class DistributedAtnewsSpider(AtnewsSpider):
     run: Run
     worker: str
     shared_scheduled: SharedScheduled
-    # AtnewsSpider's own (mypy cannot follow the package-dir mapping of atnews_scraper.spiders)
-    unreachable: str | None
-    sitemap_read: bool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DistributedAtnewsSpider:
@@ -69,15 +67,21 @@ class DistributedAtnewsSpider(AtnewsSpider):
         assert isinstance(spider, DistributedAtnewsSpider)
         spider.run = run_of(crawler)
         spider.worker = worker_of(crawler)
-        spider.shared_scheduled = SharedScheduled(spider)
+        spider.shared_scheduled = spider.gate.scheduled = SharedScheduled(spider)
         # Redis is the run's frontier: sitemap entries held back in this process's backlog
         # would die with it, so every request goes to Redis at once (as with --jobdir).
         spider.backlog = None
         return spider
 
     @property
-    def scheduled(self) -> set[str]:
-        return self.shared_scheduled
+    def state(self) -> dict[str, Any]:
+        """Nothing for a worker's --jobdir to keep: the articles requested are the run's, in
+        Redis (marked there only once queued: a resumed worker must not mark them for all)."""
+        return {}
+
+    @state.setter
+    def state(self, saved: dict[str, Any]) -> None:
+        pass
 
     def shared(self, step: Callable[..., Any], *args: Any) -> Any:
         """A step on the run in Redis; when Redis is gone the worker stops (None here)."""
@@ -116,13 +120,22 @@ class DistributedAtnewsSpider(AtnewsSpider):
         if self.unreachable:
             self.shared(self.run.set_text, "unreachable", self.unreachable)
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        yield from super().parse_sitemap(response)
+    def parse_sitemap(self, response: Response, context: PageContext) -> Iterator[Request]:
+        yield from super().parse_sitemap(response, context)
+        self.publish_sitemap_read()
+
+    def on_error(self, failure: Failure) -> Iterator[Request]:
+        read = self.sitemap_read
+        yield from super().on_error(failure)  # a sitemap unchanged since the last run is read
+        if self.sitemap_read and not read:
+            self.publish_sitemap_read()
+
+    def publish_sitemap_read(self) -> None:
         if self.sitemap_read:
             self.shared(self.run.set_text, "sitemap_read", "1")
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
-        yield from super().parse_listing(response)
+    def parse_listing(self, response: Response, context: PageContext) -> Iterator[Request]:
+        yield from super().parse_listing(response, context)
         self.shared(self.run.add_categories, list(self.categories))
 
     def on_idle(self) -> None:
