@@ -40,7 +40,7 @@ from scrapy.exceptions import DropItem
 from atnews_scraper.config import load_config
 from atnews_scraper.database import ARTICLES, PAGES, connect
 from atnews_scraper.ferretdb import EmbeddedServer, free_port
-from atnews_scraper.ingest.article_store import ensure_indexes
+from atnews_scraper.ingest.mongo_indexes import ensure_indexes
 from atnews_scraper.ingest.session import IngestSession
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.pipelines.dedupe import DedupePipeline

@@ -19,8 +19,9 @@ from atnews_scraper.config import Config
 from atnews_scraper.crawl.known import KNOWN_FIELDS, index_known
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.plan import CrawlPlan
-from atnews_scraper.ingest.article_store import ArticleStore, KeyIndex
+from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.ingest.key_index import KeyIndex
 from atnews_scraper.replay import ReplayServer
 from tooling.samples import make_page, make_record
 

@@ -11,13 +11,10 @@ import pytest
 from pymongo.database import Database
 
 from atnews_scraper.ingest import simhash
-from atnews_scraper.ingest.article_store import (
-    ArticleStore,
-    article_document,
-    ensure_indexes,
-    prepare,
-)
+from atnews_scraper.ingest.article_documents import article_document, prepare
+from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
+from atnews_scraper.ingest.mongo_indexes import ensure_indexes
 from atnews_scraper.ingest.validation import MAX_RECORD_BYTES, SafeCopy, check_record
 from atnews_scraper.ingest.versions import fingerprint
 from atnews_scraper.stored_document import record_to_document

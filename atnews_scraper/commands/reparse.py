@@ -24,7 +24,8 @@ from atnews_scraper.crawl.category_names import StoredCategoryNames
 from atnews_scraper.database import ARTICLES, open_database
 from atnews_scraper.errors import ConfigError
 from atnews_scraper.extract import ExtractionError, extract_article
-from atnews_scraper.ingest.article_store import ArticleStore, article_document
+from atnews_scraper.ingest.article_documents import article_document
+from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import IngestEntry
 from atnews_scraper.ingest.pages import find_pages, page_html
 from atnews_scraper.ingest.validation import check_record

@@ -12,7 +12,7 @@ from typing import Any
 from pymongo.database import Database
 
 from atnews_scraper.database import ARTICLES
-from atnews_scraper.ingest.article_store import KEY_INDEX_FIELDS, KeyIndex, known_from_document
+from atnews_scraper.ingest.key_index import KEY_INDEX_FIELDS, KeyIndex, known_from_document
 
 KNOWN_FIELDS = (
     "url",

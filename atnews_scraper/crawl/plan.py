@@ -11,7 +11,7 @@ from atnews_scraper.config import load_config
 from atnews_scraper.crawl.known import KnownArticle, read_stored
 from atnews_scraper.crawl.options import CrawlOptions
 from atnews_scraper.crawl.state import CrawlState, load_state
-from atnews_scraper.ingest.article_store import KeyIndex
+from atnews_scraper.ingest.key_index import KeyIndex
 from atnews_scraper.urls import UrlRules
 
 

@@ -12,31 +12,34 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bson import ObjectId
 from bson.errors import BSONError
-from pymongo import ASCENDING, TEXT, ReplaceOne, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, OperationFailure, WriteError
 
 from atnews_scraper.database import ARTICLE_REVISIONS, ARTICLES, REJECTS
 from atnews_scraper.index import changelog
 from atnews_scraper.ingest import simhash
+from atnews_scraper.ingest.article_documents import (
+    article_document,
+    article_fingerprint,
+    reject_document,
+    revision_document,
+)
+from atnews_scraper.ingest.batch_plan import BatchPlan, article_updates
 from atnews_scraper.ingest.bulk import insert_new
-from atnews_scraper.ingest.entry import ARTICLE, REJECT, IngestEntry
+from atnews_scraper.ingest.entry import REJECT, IngestEntry
+from atnews_scraper.ingest.key_index import KEY_INDEX_FIELDS, KeyIndex, Known, known_from_document
+from atnews_scraper.ingest.mongo_indexes import ensure_indexes
 from atnews_scraper.ingest.pages import write_pages
-from atnews_scraper.ingest.versions import REVISIONED_FIELDS, fingerprint
-from atnews_scraper.stored_document import record_to_document
 
 log = logging.getLogger(__name__)
 
 # An unchanged re-crawl moves last_seen_at only when it is this much newer: on servers where an
 # update costs a scan (FerretDB), re-crawling an archive must not rewrite every article.
 LAST_SEEN_GRANULARITY = dt.timedelta(minutes=10)
-REJECT_BODY_CHARS = 64 * 1024
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = (
     "new",
@@ -45,207 +48,6 @@ NEW, UPDATED, UNCHANGED, DUPLICATE, REJECTED = (
     "duplicate",
     "rejected",
 )
-
-# name, keys, options: created at start-up; creating an existing index is a no-op.
-INDEXES: tuple[tuple[str, str, list[tuple[str, Any]], dict[str, Any]], ...] = (
-    (ARTICLES, "url_1", [("url", ASCENDING)], {"unique": True}),
-    (ARTICLES, "post_id_1", [("post_id", ASCENDING)], {"unique": True, "sparse": True}),
-    (ARTICLES, "published_at_1", [("published_at", ASCENDING)], {}),
-    (ARTICLES, "categories_1", [("categories", ASCENDING)], {}),
-    (ARTICLES, "tags_1", [("tags", ASCENDING)], {}),
-    (ARTICLES, "authors_1", [("authors", ASCENDING)], {}),
-    (ARTICLES, "url_aliases_1", [("url_aliases", ASCENDING)], {}),
-    (ARTICLES, "content_hash_1", [("content_hash", ASCENDING)], {}),
-    (ARTICLE_REVISIONS, "article_id_1_revision_1", [("article_id", 1), ("revision", 1)], {}),
-    (REJECTS, "url_1", [("url", ASCENDING)], {}),
-)
-TEXT_INDEX = (ARTICLES, "title_text_body_text", [("title", TEXT), ("body", TEXT)])
-KEY_FIELDS = ("url", "url_aliases", "post_id", "content_hash", "simhash", "revision")
-STATE_FIELDS = ("first_seen_at", "last_seen_at", "fetched_at", "duplicate_of")
-# What known_from_document reads of a stored article.
-KEY_INDEX_FIELDS = (*KEY_FIELDS, *STATE_FIELDS, *REVISIONED_FIELDS)
-
-
-def ensure_indexes(database: Database) -> list[str]:
-    """Create every index (idempotent); returns notes on what the server could not do."""
-    for collection, name, keys, options in INDEXES:
-        database[collection].create_index(keys, name=name, **options)
-    collection, name, keys = TEXT_INDEX
-    try:
-        database[collection].create_index(keys, name=name)
-    except OperationFailure as exc:
-        note = (
-            f"the server has no text indexes ({exc.details.get('errmsg') if exc.details else exc}):"
-            " search uses the portable regex fallback"
-        )
-        log.info(note)
-        return [note]
-    return []
-
-
-@dataclass
-class Known:
-    """What the key index remembers of one stored article."""
-
-    id: Any
-    url: str
-    aliases: list[str]
-    post_id: int | None
-    content_hash: str
-    simhash: int
-    fingerprint: str
-    revision: int
-    first_seen_at: dt.datetime
-    last_seen_at: dt.datetime
-    fetched_at: dt.datetime
-    duplicate_of: str | None
-
-
-class KeyIndex:
-    """Stored articles by URL (and alias), post ID, content hash and simhash band."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[Any, Known] = {}
-        self.by_url: dict[str, Any] = {}
-        self.by_post: dict[int, Any] = {}
-        self.by_hash: dict[str, Any] = {}
-        self.by_band: dict[tuple[int, int], set[Any]] = {}
-
-    def add(self, known: Known) -> None:
-        self.by_id[known.id] = known
-        for url in (known.url, *known.aliases):
-            self.by_url[url] = known.id
-        if known.post_id is not None:
-            self.by_post[known.post_id] = known.id
-        self.by_hash.setdefault(known.content_hash, known.id)
-        for band in simhash.bands(known.simhash):
-            self.by_band.setdefault(band, set()).add(known.id)
-
-    def remove(self, known: Known) -> None:
-        self.by_id.pop(known.id, None)
-        for url in (known.url, *known.aliases):
-            if self.by_url.get(url) == known.id:
-                del self.by_url[url]
-        if known.post_id is not None and self.by_post.get(known.post_id) == known.id:
-            del self.by_post[known.post_id]
-        if self.by_hash.get(known.content_hash) == known.id:
-            del self.by_hash[known.content_hash]
-        for band in simhash.bands(known.simhash):
-            self.by_band.get(band, set()).discard(known.id)
-
-    def near_duplicate(self, value: int, exclude: Any = None) -> Known | None:
-        """The stored article whose simhash is closest to value, within the threshold."""
-        candidates = {i for band in simhash.bands(value) for i in self.by_band.get(band, ())}
-        best: tuple[int, str, Known] | None = None
-        for candidate in candidates - {exclude}:
-            known = self.by_id[candidate]
-            distance = simhash.distance(value, known.simhash)
-            if distance <= simhash.NEAR_DUPLICATE_BITS and (
-                best is None or (distance, known.url) < best[:2]
-            ):
-                best = (distance, known.url, known)
-        return best[2] if best else None
-
-
-def known_from_document(document: dict[str, Any], known_fingerprint: str | None = None) -> Known:
-    """What the key index keeps of a stored article (one written by other tools may lack the
-    storage fields: it then counts as seen at the epoch, so any fetch is newer)."""
-    fetched_at = document.get("fetched_at") or EPOCH
-    return Known(
-        id=document["_id"],
-        url=str(document.get("url") or ""),
-        aliases=list(document.get("url_aliases") or []),
-        post_id=document.get("post_id"),
-        content_hash=str(document.get("content_hash") or ""),
-        simhash=simhash.from_hex(document.get("simhash") or "0"),
-        fingerprint=known_fingerprint or fingerprint(document),
-        revision=int(document.get("revision") or 1),
-        first_seen_at=document.get("first_seen_at") or fetched_at,
-        last_seen_at=document.get("last_seen_at") or fetched_at,
-        fetched_at=fetched_at,
-        duplicate_of=document.get("duplicate_of"),
-    )
-
-
-@dataclass(frozen=True)
-class PreparedArticle:
-    """What an entry's article is whatever is stored: its document before the storage fields,
-    and the fingerprint of its revisioned fields (which storage never changes)."""
-
-    document: dict[str, Any]
-    fingerprint: str
-
-
-def prepare(entry: IngestEntry) -> None:
-    """Work out the entry's article document and fingerprint now, on the caller's thread, so
-    that a batch written on the writer thread costs it only planning and the writes. The entry
-    must not change afterwards."""
-    if entry.kind != ARTICLE:
-        return
-    try:
-        document = build_article_document(entry)
-        entry.prepared = PreparedArticle(document, fingerprint(document))
-    except Exception:
-        return  # the write works it out again, and deals with the error as it always did
-
-
-def article_document(entry: IngestEntry) -> dict[str, Any]:
-    """The stored form of an entry's record, with its fetch facts (storage fields added later):
-    a copy of the prepared one, or made now."""
-    if entry.prepared is not None:
-        return dict(entry.prepared.document)
-    return build_article_document(entry)
-
-
-def article_fingerprint(entry: IngestEntry, document: dict[str, Any]) -> str:
-    """The fingerprint of the entry's article document (prepared, or of `document`)."""
-    return entry.prepared.fingerprint if entry.prepared is not None else fingerprint(document)
-
-
-def build_article_document(entry: IngestEntry) -> dict[str, Any]:
-    document = record_to_document(entry.record)  # type: ignore[arg-type]
-    document["url"] = entry.url
-    document["simhash"] = simhash.to_hex(simhash.simhash(entry.record["body"]))
-    document["sitemap_lastmod"] = entry.sitemap_lastmod
-    document["http_etag"] = entry.etag
-    document["http_last_modified"] = entry.last_modified
-    document["discovered_via"] = entry.discovered_via
-    return document
-
-
-def reject_document(entry: IngestEntry) -> dict[str, Any]:
-    """A `rejects` document: why, where, and the record (an oversize body cut short)."""
-    record = dict(entry.record)
-    body = record.get("body")
-    if isinstance(body, str) and len(body) > REJECT_BODY_CHARS:
-        record["body"] = body[:REJECT_BODY_CHARS]
-        record["body_truncated_from_chars"] = len(body)
-    return {
-        "_id": entry.entry_id,
-        "url": entry.url,
-        "fetch_url": entry.fetch_url,
-        "status": entry.status,
-        "fetched_at": entry.fetched_at,
-        "reasons": entry.reasons,
-        "record": record,
-    }
-
-
-@dataclass
-class BatchPlan:
-    """The writes one batch needs, collected before any is sent."""
-
-    inserts: dict[Any, dict[str, Any]] = field(default_factory=dict)
-    replaces: dict[Any, dict[str, Any]] = field(default_factory=dict)
-    revisions: list[dict[str, Any]] = field(default_factory=list)
-    stored_versions: dict[Any, int] = field(default_factory=dict)  # id -> stored revision to keep
-    aliases: dict[Any, set[str]] = field(default_factory=dict)
-    touches: dict[Any, dt.datetime] = field(default_factory=dict)
-    pages: list[IngestEntry] = field(default_factory=list)
-    rejects: list[dict[str, Any]] = field(default_factory=list)
-    # The stored article each entry was planned against, in entry order (None: a reject).
-    article_of: list[Any] = field(default_factory=list)
-    current: Any = None
 
 
 class ArticleStore:
@@ -539,22 +341,6 @@ def merge_outcomes(first: list[str], retried: list[str]) -> list[str]:
     ]
 
 
-def article_updates(plan: BatchPlan) -> list[ReplaceOne[Any] | UpdateOne]:
-    """Replacements by new versions, new aliases, and last_seen_at moves, one per article."""
-    operations: list[ReplaceOne[Any] | UpdateOne] = [
-        ReplaceOne({"_id": article_id}, document) for article_id, document in plan.replaces.items()
-    ]
-    written = plan.inserts.keys() | plan.replaces.keys()
-    for article_id, urls in plan.aliases.items():
-        if article_id not in written:
-            update = {"$addToSet": {"url_aliases": {"$each": sorted(urls)}}}
-            operations.append(UpdateOne({"_id": article_id}, update))
-    for article_id, seen_at in plan.touches.items():
-        if article_id not in written:
-            operations.append(UpdateOne({"_id": article_id}, {"$max": {"last_seen_at": seen_at}}))
-    return operations
-
-
 class ConcurrentWrite(OperationFailure):
     """A key the index did not know was taken: re-read the index and write again.
     `taken`: the ids of the planned inserts that were refused."""
@@ -577,15 +363,3 @@ def unstorable(entry: IngestEntry, error: Exception) -> IngestEntry:
         reasons=[f"store: {str(error).splitlines()[0][:300]}"],
         entry_id=entry.entry_id,
     )
-
-
-def revision_document(article: dict[str, Any], superseded_at: dt.datetime) -> dict[str, Any]:
-    """An old version for `article_revisions`, keyed so that storing it twice is a no-op."""
-    document = {key: value for key, value in article.items() if key != "_id"}
-    document.update(
-        _id=f"{article['_id']}:{article.get('revision') or 1}",
-        revision=article.get("revision") or 1,
-        article_id=article["_id"],
-        superseded_at=superseded_at,
-    )
-    return document

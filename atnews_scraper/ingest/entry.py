@@ -46,7 +46,7 @@ class IngestEntry:
     reparse: bool = False  # a re-extraction of a stored page, not a new fetch
     item: Any = field(default=None, repr=False, compare=False)  # the Scrapy item, not journalled
     # The article document and fingerprint, worked out ahead on the caller's thread
-    # (article_store.prepare); not journalled: a replay works them out again.
+    # (article_documents.prepare); not journalled: a replay works them out again.
     prepared: Any = field(default=None, repr=False, compare=False)
 
     @classmethod

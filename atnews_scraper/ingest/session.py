@@ -29,8 +29,10 @@ from pymongo.errors import PyMongoError
 from atnews_scraper.config import Config
 from atnews_scraper.database import connect, resolve_uri
 from atnews_scraper.errors import AtnewsError
-from atnews_scraper.ingest.article_store import ArticleStore, KeyIndex, prepare
+from atnews_scraper.ingest.article_documents import prepare
+from atnews_scraper.ingest.article_store import ArticleStore
 from atnews_scraper.ingest.entry import ARTICLE, IngestEntry
+from atnews_scraper.ingest.key_index import KeyIndex
 from atnews_scraper.items import ArticlePage
 from atnews_scraper.journal import (
     JournalTarget,
