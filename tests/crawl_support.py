@@ -89,3 +89,20 @@ def fetched(requests: list[dict[str, Any]]) -> Counter[str]:
 def copy_site(target: Path) -> Path:
     shutil.copytree(SITE, target)
     return target
+
+
+# (arguments, error line) of bad options that `atnews crawl` and `atnews worker` share
+BAD_SHARED_OPTIONS: list[tuple[list[str], str]] = [
+    (["--since", "2024-02-30"], "--since: '2024-02-30' is not a date; use YYYY-MM-DD"),
+    (
+        ["--sources", "sitemaps,rss"],
+        "--sources: unknown source rss; give a comma-separated list of "
+        "sitemaps, feeds, listings, links",
+    ),
+    (["--timeout", "-1"], "--timeout: must be greater than 0 (got -1)"),
+    (
+        ["--site-url", "www.afghanistantimes.af"],
+        "--site-url: 'www.afghanistantimes.af' is not an http(s) URL; expected e.g. "
+        "https://www.afghanistantimes.af/ or http://127.0.0.1:8080/",
+    ),
+]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from crawl_support import BAD_SHARED_OPTIONS
 
 from atnews_scraper.cli import main
 
@@ -37,20 +38,9 @@ def test_the_worker_documents_the_crawl_options_as_the_crawl_does(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "2024-02-30"], "--since: '2024-02-30' is not a date; use YYYY-MM-DD"),
-        (
-            ["--sources", "sitemaps,rss"],
-            "--sources: unknown source rss; give a comma-separated list of "
-            "sitemaps, feeds, listings, links",
-        ),
-        (["--timeout", "-1"], "--timeout: must be greater than 0 (got -1)"),
+        *BAD_SHARED_OPTIONS,
         (["--rate", "0"], "--rate: must be greater than 0 (got 0)"),
         (["--concurrency", "0"], "--concurrency: must be greater than 0 (got 0)"),
-        (
-            ["--site-url", "www.afghanistantimes.af"],
-            "--site-url: 'www.afghanistantimes.af' is not an http(s) URL; expected e.g. "
-            "https://www.afghanistantimes.af/ or http://127.0.0.1:8080/",
-        ),
     ],
 )
 def test_bad_worker_options_are_the_crawls_error_lines(

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from crawl_support import SITE, article_paths, fetched, run_crawl
+from crawl_support import BAD_SHARED_OPTIONS, SITE, article_paths, fetched, run_crawl
 from pymongo.database import Database
 
 from atnews_scraper.cli import main
@@ -87,19 +87,8 @@ def test_an_overlapping_run_exits_at_once_with_code_4(config: Config) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "2024-02-30"], "--since: '2024-02-30' is not a date; use YYYY-MM-DD"),
-        (
-            ["--sources", "sitemaps,rss"],
-            "--sources: unknown source rss; give a comma-separated list of "
-            "sitemaps, feeds, listings, links",
-        ),
+        *BAD_SHARED_OPTIONS,
         (["--max-pages", "0"], "--max-pages: must be greater than 0 (got 0)"),
-        (["--timeout", "-1"], "--timeout: must be greater than 0 (got -1)"),
-        (
-            ["--site-url", "www.afghanistantimes.af"],
-            "--site-url: 'www.afghanistantimes.af' is not an http(s) URL; expected e.g. "
-            "https://www.afghanistantimes.af/ or http://127.0.0.1:8080/",
-        ),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(

@@ -65,26 +65,13 @@ def test_an_extractor_error_in_a_worker_is_raised_with_its_message() -> None:
     assert str(raised.value) == "ExtractionError: empty input: the page has no content"
 
 
-def test_pages_of_a_dead_worker_are_extracted_in_process() -> None:
-    pages = _pages()
-
-    async def run() -> tuple[list[ArticleRecord], bool]:
-        extractor = CrawlExtractor(FIXTURE_RULES, workers=1, warmup=0)
-        first = await extractor.extract(pages[0][1], pages[0][2], pages[0][3])
-        [pid] = _worker_pids()
-        os.kill(pid, signal.SIGKILL)
-        second = await extractor.extract(pages[1][1], pages[1][2], pages[1][3])
-        extractor.close()
-        return [first, second], extractor.failed
-
-    records, failed = asyncio.run(run())
-    assert records == [page.extract() for page, *_ in pages]
-    assert failed is True
-    assert _worker_pids() == []
-
-
-def test_the_page_a_hung_worker_holds_is_extracted_in_process(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    "stop",
+    [signal.SIGKILL, signal.SIGSTOP],  # dead; alive and never answering
+    ids=["dead", "hung"],
+)
+def test_the_page_a_dead_or_hung_worker_holds_is_extracted_in_process(
+    stop: signal.Signals, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = _pages()
 
@@ -93,7 +80,7 @@ def test_the_page_a_hung_worker_holds_is_extracted_in_process(
         first = await extractor.extract(pages[0][1], pages[0][2], pages[0][3])
         monkeypatch.setattr(extraction, "WORKER_TIMEOUT_S", 0.5)  # once the worker is up
         [pid] = _worker_pids()
-        os.kill(pid, signal.SIGSTOP)  # alive, and never answers
+        os.kill(pid, stop)
         second = await extractor.extract(pages[1][1], pages[1][2], pages[1][3])
         extractor.close()
         return [first, second], extractor.failed
