@@ -89,7 +89,7 @@ CONCURRENT_ITEMS = 1
 # cores. Extraction is most of a crawl's CPU and the crawl process itself needs about half a core,
 # so on 2 cores two workers keep both busy (bench_crawl: 20% faster than one). More would help
 # only a --no-polite crawl on a bigger machine (a polite one fetches about a page a second), and
-# each costs about 35 MB: set ATNEWS_EXTRACT_WORKERS there. They start once more than 50 article
+# each costs about 37 MB: set ATNEWS_EXTRACT_WORKERS there. They start once more than 50 article
 # pages are queued, so small runs never start them. See atnews_scraper/crawl/extraction.py.
 MAX_EXTRACT_WORKERS = 2
 ATNEWS_EXTRACT_WORKERS = int(
