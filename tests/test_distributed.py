@@ -277,13 +277,18 @@ def test_a_sigtermed_worker_drains_and_the_others_finish_the_run(
         survivor = start_worker(config, server.url, redis_url)
         _wait_for_articles(server, 20)
         stopped.send_signal(signal.SIGTERM)
-        stopped_err = stopped.communicate(timeout=60)[1]
+        stopped_out, stopped_err = stopped.communicate(timeout=60)
         out, err = survivor.communicate(timeout=180)
     assert stopped.returncode == 0, stopped_err
     assert "Traceback" not in stopped_err
     assert survivor.returncode == 0, err
     assert stored_urls(database) == sorted(MAIN + path for path in paths)
-    summary = json.loads(out)
+    # --json: one line from each worker; the last to leave (usually the survivor) prints the run's
+    lines = [json.loads(text) for text in (stopped_out, out)]
+    assert [text.count("\n") for text in (stopped_out, out)] == [1, 1]
+    [summary] = [line for line in lines if line.get("run_summary") is not False]
+    [left] = [line for line in lines if line.get("run_summary") is False]
+    assert (left["status"], left["exit_code"], left["run_id"]) == ("ok", 0, summary["run_id"])
     assert summary["status"] == "ok"
     assert (summary["workers"], summary["leases_requeued"]) == (2, 0)  # it left nothing leased
 

@@ -155,12 +155,25 @@ def run_worker(
         )
     if summary is None:
         tell(f"worker {worker}: done; the last worker of run {run.run_id} writes its summary")
+        if json_output:  # one JSON line on every path, as every --json command
+            print(summary_json(worker_done(run.run_id, worker)), file=out)
         return 0
     if json_output:
         print(summary_json(summary), file=out)
     if summary["status"] == "unreachable":
         raise SiteUnreachable(f"cannot reach the site: {summary['unreachable']}")
     return int(summary["exit_code"])
+
+
+def worker_done(run_id: str, worker: str) -> dict[str, Any]:
+    """The --json line of a worker that left a run another worker finishes."""
+    return {
+        "run_id": run_id,
+        "worker": worker,
+        "status": "ok",
+        "exit_code": 0,
+        "run_summary": False,  # the last worker of the run prints it, and stores it in crawl_runs
+    }
 
 
 def finish_run(
