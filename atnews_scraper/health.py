@@ -228,6 +228,8 @@ def _index_line(index: Mapping[str, Any]) -> str:
         return f"none yet at {index['path']}"
     if "error" in index:
         return f"{index['path']}: {index['error']}"
+    if not index["pending_batches"]:
+        return f"up to date, last synced {index['synced_at']}"
     return (
         f"{index['pending_batches']} store batches not in it (oldest {index['lag_hours']:.1f} "
         f"hours), last synced {index['synced_at']}"

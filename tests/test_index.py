@@ -486,6 +486,8 @@ def test_health_says_how_far_the_index_lags_mongodb(
     assert found["index"]["pending_batches"] == 1
     assert not any("analysis index" in problem for problem in found["problems"])
     run(["index", "sync", *cli_args(database), "--index", str(index)], capsys)
+    code, out, _ = run(["health", *health[2:], "--max-index-lag", "0"], capsys)  # in words
+    assert "\nanalysis index: up to date, last synced 20" in out
     _, found = report("--max-index-lag", "0")
     assert (found["index"]["pending_batches"], found["index"]["lag_hours"]) == (0, 0.0)
     assert not any("analysis index" in problem for problem in found["problems"])
