@@ -89,6 +89,21 @@ def test_an_overlapping_run_exits_at_once_with_code_4(config: Config) -> None:
     [
         *BAD_SHARED_OPTIONS,
         (["--max-pages", "0"], "--max-pages: must be greater than 0 (got 0)"),
+        (
+            ["--workers", "2", "--max-pages", "5"],
+            "--max-pages: not with --workers (each worker would keep its own budget); "
+            "crawl in one process for a bounded run",
+        ),
+        (
+            ["--workers", "2", "-s", "LOG_LEVEL=DEBUG"],
+            "-s: not with --workers (the workers are separate processes and take no Scrapy "
+            "settings); crawl in one process to pass them",
+        ),
+        (
+            ["--workers", "2", "-O", "items.jsonl"],
+            "-o/-O: not with --workers (each worker would write its own file); "
+            "use `atnews export` on the archive after the run",
+        ),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(

@@ -100,8 +100,26 @@ def run(args: argparse.Namespace) -> int:
         distributed = None
         if args.workers is not None:
             check_positive("--workers", args.workers)
-            if options.jobdir is not None:
-                raise ConfigError("--jobdir: not with --workers (the run's queue is kept in Redis)")
+            for given, message in (
+                (options.jobdir, "--jobdir: not with --workers (the run's queue is kept in Redis)"),
+                (
+                    options.max_pages,
+                    "--max-pages: not with --workers (each worker would keep its own budget); "
+                    "crawl in one process for a bounded run",
+                ),
+                (
+                    options.scrapy_settings,
+                    "-s: not with --workers (the workers are separate processes and take no "
+                    "Scrapy settings); crawl in one process to pass them",
+                ),
+                (
+                    options.feeds,
+                    "-o/-O: not with --workers (each worker would write its own file); "
+                    "use `atnews export` on the archive after the run",
+                ),
+            ):
+                if given:
+                    raise ConfigError(message)
             distributed = distributed_options_from_args(args)
     except AtnewsError as exc:
         if args.json:  # one JSON line on every path, bad options too
