@@ -48,28 +48,33 @@ class SlotDelays:
             slot.jitter = pace.jitter
             self.paced[key] = slot
 
-    def on_reached(self, request: Request) -> None:
-        """A slot the downloader made again (it drops idle ones) starts at the Crawl-delay, as
-        a DOWNLOAD_SLOTS entry would make it."""
+    def paced_slot(self, request: Request) -> tuple[Slot, SiteDelay] | None:
+        """The downloader slot of a request to a host with a Crawl-delay, and its pace."""
         key = request.meta.get("download_slot")
         pace = self.paces.get(key) if key is not None else None
         if key is None or pace is None:
-            return
+            return None
         slot = self.downloader.slots.get(key)
-        if slot is not None and self.paced.get(key) is not slot:
+        return (slot, pace) if slot is not None else None
+
+    def on_reached(self, request: Request) -> None:
+        """A slot the downloader made again (it drops idle ones) starts at the Crawl-delay, as
+        a DOWNLOAD_SLOTS entry would make it."""
+        found = self.paced_slot(request)
+        if found is None:
+            return
+        slot, pace = found
+        key = request.meta["download_slot"]
+        if self.paced.get(key) is not slot:
             slot.delay, slot.jitter = pace.delay, pace.jitter
             self.paced[key] = slot
 
     def on_downloaded(self, request: Request) -> None:
         """AutoThrottle (just before) keeps a slot's delay between DOWNLOAD_DELAY and
         AUTOTHROTTLE_MAX_DELAY; here the Crawl-delay is the least."""
-        key = request.meta.get("download_slot")
-        pace = self.paces.get(key) if key is not None else None
-        if key is None or pace is None:
-            return
-        slot = self.downloader.slots.get(key)
-        if slot is not None and slot.delay < pace.delay:
-            slot.delay = pace.delay
+        found = self.paced_slot(request)
+        if found is not None and found[0].delay < found[1].delay:
+            found[0].delay = found[1].delay
 
 
 _SLOT_DELAYS: weakref.WeakKeyDictionary[Crawler, SlotDelays] = weakref.WeakKeyDictionary()
